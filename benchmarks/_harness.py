@@ -40,8 +40,14 @@ def maxrss_mb() -> float:
 
 def emit(name: str, size: Any, seconds: float, peak_mb: float, **extra: Any) -> dict:
     """Print one JSON line and return it as a dict."""
-    row = {"name": name, "size": size, "seconds": round(seconds, 4), "peak_mb": round(peak_mb, 1),
-           "maxrss_mb": round(maxrss_mb(), 1), **extra}
+    row = {
+        "name": name,
+        "size": size,
+        "seconds": round(seconds, 4),
+        "peak_mb": round(peak_mb, 1),
+        "maxrss_mb": round(maxrss_mb(), 1),
+        **extra,
+    }
     print(json.dumps(row), flush=True)
     return row
 

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-__all__ = ["SCHEMA", "DataNotFoundError", "entries", "list", "path", "fetch", "open", "data_dir", "add_parser"]
+__all__ = ["SCHEMA", "DataNotFoundError", "add_parser", "data_dir", "entries", "fetch", "list", "open", "path"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _KINDS = ("raster", "vector", "table", "folder")
@@ -320,7 +320,7 @@ def fetch(name: str, *, catalog=None, progress: bool = True) -> Path:
 
     try:
         with atomic_path(target) as tmp:
-            with urllib.request.urlopen(spec["url"]) as resp, builtins.open(tmp, "wb") as out:  # noqa: S310
+            with urllib.request.urlopen(spec["url"]) as resp, builtins.open(tmp, "wb") as out:
                 while chunk := resp.read(1 << 20):
                     out.write(chunk)
             digest = _sha256(tmp)
@@ -359,7 +359,7 @@ def path(name: str, *, catalog=None) -> Path:
     return (root / local["pattern"]).parent
 
 
-def list(*, catalog=None) -> pd.DataFrame:  # noqa: A001 - the catalog API is catalog.list()
+def list(*, catalog=None) -> pd.DataFrame:
     """A table of the catalog: name, kind, source type, CRS, description.
 
     Examples
@@ -419,7 +419,9 @@ def _open_raster_file(name: str, entry: dict, file: Path):
         else:
             got = CRS.from_wkt(file_crs.to_wkt())
             if not (got.equals(want, ignore_axis_order=True) or got.to_epsg(min_confidence=20) == want.to_epsg()):
-                raise ValueError(f"catalog entry {name!r}: {file} has CRS {got.name!r}, the catalog declares {declared}")
+                raise ValueError(
+                    f"catalog entry {name!r}: {file} has CRS {got.name!r}, the catalog declares {declared}"
+                )
     da.attrs.update(_legend_attrs(entry))
     da.attrs.setdefault("units", entry.get("units", ""))
     da.attrs.setdefault("long_name", " ".join(entry["description"].split())[:120])
@@ -427,7 +429,7 @@ def _open_raster_file(name: str, entry: dict, file: Path):
     return da
 
 
-def open(name: str, *, catalog=None, **overrides):  # noqa: A001 - the catalog API is catalog.open()
+def open(name: str, *, catalog=None, **overrides):
     """Open a catalog entry as an xarray Dataset/DataArray, a GeoDataFrame, a DataFrame or a folder Path.
 
     ``overrides`` adjust the entry: for synthetic entries the generator's parameters
@@ -518,7 +520,10 @@ def add_parser(subparsers) -> None:
     p = subparsers.add_parser("data", help="list, locate and fetch the datasets of the catalog")
     sub = p.add_subparsers(dest="data_command", required=True)
     sub.add_parser("list", help="list the catalog entries").set_defaults(handler=_cli_list)
-    for cmd, fn, text in (("path", _cli_path, "print where an entry's data are"), ("fetch", _cli_fetch, "download or check an entry")):
+    for cmd, fn, text in (
+        ("path", _cli_path, "print where an entry's data are"),
+        ("fetch", _cli_fetch, "download or check an entry"),
+    ):
         q = sub.add_parser(cmd, help=text)
         q.add_argument("name")
         q.set_defaults(handler=fn)

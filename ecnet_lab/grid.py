@@ -15,16 +15,16 @@ import xarray as xr
 from scipy import ndimage
 
 __all__ = [
-    "cell_size",
-    "pixel_area_km2",
-    "metres_to_pixels",
-    "same_grid",
-    "assert_same_grid",
     "align",
-    "rasterize",
+    "assert_same_grid",
+    "cell_size",
     "distance_to",
-    "template_like",
+    "metres_to_pixels",
+    "pixel_area_km2",
+    "rasterize",
+    "same_grid",
     "spatial_dims",
+    "template_like",
 ]
 
 
@@ -41,8 +41,7 @@ def spatial_dims(da: xr.DataArray | xr.Dataset) -> tuple[str, str]:
         if ydim in da.dims and xdim in da.dims:
             return ydim, xdim
     raise ValueError(
-        f"raster dims {tuple(da.dims)!r} are not spatial; expected ('y', 'x') "
-        "(or latitude/longitude, lat/lon, row/col)"
+        f"raster dims {tuple(da.dims)!r} are not spatial; expected ('y', 'x') (or latitude/longitude, lat/lon, row/col)"
     )
 
 
@@ -66,7 +65,7 @@ def cell_size(da: xr.DataArray | xr.Dataset) -> tuple[float, float]:
         if dim not in da.coords or da.sizes[dim] < 2:
             try:
                 transform = da.rio.transform()
-            except Exception as exc:  # noqa: BLE001 - rioxarray raises several types
+            except Exception as exc:
                 raise ValueError(
                     f"cannot determine the cell size along {dim!r}: no coordinate and no transform"
                 ) from exc
@@ -123,7 +122,7 @@ def _grid_signature(da: xr.DataArray | xr.Dataset) -> tuple:
     crs = None
     try:
         crs = da.rio.crs
-    except Exception:  # noqa: BLE001
+    except Exception:
         crs = None
     return (
         (da.sizes[ydim], da.sizes[xdim]),
@@ -154,7 +153,9 @@ def same_grid(a: xr.DataArray | xr.Dataset, b: xr.DataArray | xr.Dataset, *, ato
     return True
 
 
-def assert_same_grid(reference: xr.DataArray | xr.Dataset, *others: tuple[str, xr.DataArray], reference_name: str = "reference") -> None:
+def assert_same_grid(
+    reference: xr.DataArray | xr.Dataset, *others: tuple[str, xr.DataArray], reference_name: str = "reference"
+) -> None:
     """Raise ``ValueError`` naming the first layer whose grid differs from ``reference``.
 
     ``others`` are ``(name, layer)`` pairs. Use :func:`align` to resample a layer.
@@ -198,7 +199,9 @@ def align(layer: xr.DataArray, template: xr.DataArray | xr.Dataset, *, resamplin
     return out
 
 
-def template_like(template: xr.DataArray | xr.Dataset, data: np.ndarray, *, name: str | None = None, attrs: dict | None = None) -> xr.DataArray:
+def template_like(
+    template: xr.DataArray | xr.Dataset, data: np.ndarray, *, name: str | None = None, attrs: dict | None = None
+) -> xr.DataArray:
     """Wrap a 2-D numpy array as a DataArray on the grid of ``template`` (coords and CRS kept).
 
     Examples
@@ -219,7 +222,7 @@ def template_like(template: xr.DataArray | xr.Dataset, data: np.ndarray, *, name
     out = xr.DataArray(data, dims=(ydim, xdim), coords=coords, name=name, attrs=dict(attrs or {}))
     try:
         crs = template.rio.crs
-    except Exception:  # noqa: BLE001
+    except Exception:
         crs = None
     if crs is not None:
         out = out.rio.write_crs(crs)

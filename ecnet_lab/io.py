@@ -15,7 +15,7 @@ from pathlib import Path
 
 import xarray as xr
 
-__all__ = ["atomic_path", "read_raster", "write_raster", "write_vector", "write_table", "write_text"]
+__all__ = ["atomic_path", "read_raster", "write_raster", "write_table", "write_text", "write_vector"]
 
 
 @contextlib.contextmanager

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
-from pyproj import CRS
 from conftest import require_shared
+from pyproj import CRS
 
 from ecnet_lab import catalog
 
@@ -118,8 +118,18 @@ def test_url_entry_is_fetched_once_and_checksummed(tmp_path, monkeypatch):
     doc = {
         "version": 1,
         "datasets": {
-            "good": {"kind": "table", "description": "d", "licence": "l", "source": {"url": {"url": payload.as_uri(), "sha256": digest}}},
-            "bad": {"kind": "table", "description": "d", "licence": "l", "source": {"url": {"url": payload.as_uri(), "sha256": "0" * 64, "filename": "b.csv"}}},
+            "good": {
+                "kind": "table",
+                "description": "d",
+                "licence": "l",
+                "source": {"url": {"url": payload.as_uri(), "sha256": digest}},
+            },
+            "bad": {
+                "kind": "table",
+                "description": "d",
+                "licence": "l",
+                "source": {"url": {"url": payload.as_uri(), "sha256": "0" * 64, "filename": "b.csv"}},
+            },
         },
     }
     path = write_catalog(tmp_path, doc)
