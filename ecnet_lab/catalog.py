@@ -218,7 +218,7 @@ def data_dir_candidates() -> builtins.list[Path]:
 
     Examples
     --------
-    >>> isinstance(data_dir_candidates(), list)
+    >>> all(hasattr(p, "is_dir") for p in data_dir_candidates())
     True
     """
     cands = []
