@@ -58,6 +58,7 @@ MSPA_CODES = {
     "branch": (1,),
 }
 _MSPA_MISSING = 129
+_MSPA_BORDER_OPENING = 220
 
 #: Soil codes of the Shenzhen preset (Table 2 lists soils, not codes; map real soil maps with class_maps).
 SHENZHEN_SOIL_CODES = {"red_soil": 1, "rice_soil": 2, "tidal_soil": 3, "yellow_red_soil": 4, "coastal_saline_soil": 5}
@@ -340,7 +341,8 @@ def _shenzhen(breaks: str, swap_terrain: bool) -> dict:
                         {"values": internal(mspa["branch"] + mspa["loop"]), "score": 30, "label": "branch, loop"},
                         {"values": internal(mspa["edge"] + mspa["islet"]), "score": 40, "label": "edge, islet"},
                         {
-                            "values": internal(mspa["perforation"] + mspa["background"]),
+                            # background incl. core-openings (100) and border-openings (220) from intext
+                            "values": [*internal(mspa["perforation"] + mspa["background"]), _MSPA_BORDER_OPENING],
                             "score": 50,
                             "label": "perforation, background",
                         },
