@@ -1,0 +1,21 @@
+"""Morphological Spatial Pattern Analysis (MSPA) with GuidosToolbox semantics and byte codes.
+
+``mspa(foreground)`` segments a binary map into core, islet, perforation, edge, loop,
+bridge and branch (GTB codes), ``mspa_stats(classes)`` tabulates their areas,
+``foreground_from_classes`` builds the binary input from a land-cover map and
+``edge_width_from_metres`` converts an edge width in metres to pixels.
+"""
+
+from ._api import edge_width_from_metres, foreground_from_classes, mspa, mspa_stats
+from ._codes import AGGREGATED, FLAG_MEANINGS
+from ._segment import segment
+
+__all__ = [
+    "AGGREGATED",
+    "FLAG_MEANINGS",
+    "edge_width_from_metres",
+    "foreground_from_classes",
+    "mspa",
+    "mspa_stats",
+    "segment",
+]

@@ -1,0 +1,338 @@
+"""MSPA engine: hand-made cases with the expected class of every pixel, API contract, validation, stats.
+
+The expected grids below were written from the GuidosToolbox definitions (core = distance to
+background >= edge width + 1, edges around core, perforations around holes of core, islets
+without core, loops/bridges/branches from the anchored skeleton); each one is also checked
+against the JRC reference in ``test_mspa_reference.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import rioxarray  # noqa: F401  (registers the .rio accessor)
+import xarray as xr
+
+from ecnet_lab.mspa import (
+    AGGREGATED,
+    FLAG_MEANINGS,
+    edge_width_from_metres,
+    foreground_from_classes,
+    mspa,
+    mspa_stats,
+)
+
+# one character per code: . background, C core, E edge, P perforation, I islet, R branch,
+# L loop, l loop in edge, B bridge, b bridge in edge, o core-opening, O border-opening,
+# X missing; lower-case p/c/e are the internal (+100) perforation/core/edge.
+CHAR = {
+    ".": 0, "C": 17, "E": 3, "P": 5, "I": 9, "R": 1, "L": 65, "l": 67, "B": 33, "b": 35,
+    "o": 100, "O": 220, "X": 129, "p": 105, "c": 117, "e": 103,
+}  # fmt: skip
+
+
+def grid(text: str) -> np.ndarray:
+    rows = text.strip().split()
+    return np.array([[CHAR[ch] for ch in row] for row in rows], np.uint8)
+
+
+def pattern(text: str) -> np.ndarray:
+    """Foreground (1), background (0) and missing (NaN) from an expected-class grid."""
+    codes = grid(text)
+    out = np.where((codes == 0) | (codes == 100) | (codes == 220), 0.0, 1.0)
+    out[codes == 129] = np.nan
+    return out
+
+
+def as_da(values: np.ndarray, res: float = 30.0) -> xr.DataArray:
+    ny, nx = values.shape
+    return xr.DataArray(
+        values,
+        dims=("y", "x"),
+        coords={"y": 1000.0 - res * (np.arange(ny) + 0.5), "x": 500.0 + res * (np.arange(nx) + 0.5)},
+        name="forest",
+        attrs={"source": "test"},
+    )
+
+
+# ---------------------------------------------------------------- hand-made cases (8/1)
+HOLE = """
+............
+.EEEEEEEEEE.
+.ECCCCCCCCE.
+.ECCCCCCCCE.
+.ECCppppCCE.
+.ECCpoopCCE.
+.ECCpoopCCE.
+.ECCppppCCE.
+.ECCCCCCCCE.
+.ECCCCCCCCE.
+.EEEEEEEEEE.
+............
+"""
+
+BRIDGE = """
+..................
+.EEEEE......EEEEE.
+.ECCCE......ECCCE.
+.ECCCbBBBBBBbCCCE.
+.ECCCE......ECCCE.
+.EEEEE......EEEEE.
+..................
+..................
+..................
+..................
+"""
+
+LOOP = """
+..............
+.EEEEE........
+.ECCCE........
+.ECCClLLLLR...
+.ECCCEOOOOL...
+.ECCCEOOOOL...
+.ECCCEOOOOL...
+.ECCClLLLLR...
+.ECCCE........
+.EEEEE........
+..............
+"""
+
+BRANCH = """
+..............
+.EEEEE........
+.ECCCE........
+.ECCCERRRRR...
+.ECCCE........
+.EEEEE........
+..............
+..............
+..............
+..............
+"""
+
+ISLET = """
+..............
+.EEEEE........
+.ECCCE........
+.ECCCE........
+.ECCCE....II..
+.EEEEE....II..
+..............
+..............
+..............
+..............
+"""
+
+HAND_CASES = {"hole": HOLE, "bridge": BRIDGE, "loop": LOOP, "branch": BRANCH, "islet": ISLET}
+
+
+@pytest.mark.parametrize("case", sorted(HAND_CASES))
+def test_hand_made_case_every_pixel(case):
+    expected = grid(HAND_CASES[case])
+    out = mspa(as_da(pattern(HAND_CASES[case])))
+    np.testing.assert_array_equal(out.values, expected, err_msg=case)
+
+
+def test_blob_with_hole_without_intext_is_plain_perforation():
+    out = mspa(as_da(pattern(HOLE)), intext=False).values
+    expected = grid(HOLE)
+    expected[expected == 105] = 5
+    expected[expected == 100] = 0
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_transition_off_turns_transitions_into_edge():
+    on = mspa(as_da(pattern(BRIDGE)), transition=True).values
+    off = mspa(as_da(pattern(BRIDGE)), transition=False).values
+    assert (on == 35).sum() == 2 and not (off == 35).any()
+    np.testing.assert_array_equal(off[on == 35], 3)
+    np.testing.assert_array_equal(off[on != 35], on[on != 35])
+
+
+def test_edge_width_two_on_a_square():
+    a = np.zeros((14, 14))
+    a[2:12, 2:12] = 1
+    out = mspa(as_da(a), edge_width=2).values
+    # core: Euclidean distance to background >= 3, i.e. the central 6 x 6 block
+    core = np.zeros((14, 14), bool)
+    core[4:10, 4:10] = True
+    np.testing.assert_array_equal(out == 17, core)
+    assert set(np.unique(out[(a == 1) & ~core])) == {3}
+
+
+def test_connectivity_four_separates_diagonal_patches():
+    a = np.zeros((16, 16))
+    a[1:7, 1:7] = 1
+    a[7, 7] = 1  # touches the block only diagonally
+    out8 = mspa(as_da(a), connectivity=8).values
+    out4 = mspa(as_da(a), connectivity=4).values
+    assert out4[7, 7] == 9  # a 4-connected islet of its own
+    assert out8[7, 7] == 1  # an 8-connected dead end (branch)
+
+
+def test_missing_pixels_stay_missing_and_do_not_erode_core():
+    a = np.zeros((12, 16))
+    a[2:10, 2:14] = 1
+    a[2:10, 7:9] = np.nan  # a strip of missing data across the block
+    out = mspa(as_da(a)).values
+    assert (out[np.isnan(a)] == 129).all()
+    # core runs right up to the missing strip (missing is not background)
+    assert out[5, 6] == 17 and out[5, 9] == 17
+
+
+def test_missing_mask_argument_is_combined_with_nan():
+    a = pattern(BRANCH)
+    mask = np.zeros(a.shape, bool)
+    mask[0, :] = True
+    out = mspa(as_da(a), missing=mask).values
+    assert (out[0] == 129).all()
+
+
+# ---------------------------------------------------------------- API contract
+def test_output_keeps_grid_crs_attrs_and_documents_codes():
+    da = as_da(pattern(LOOP)).rio.write_crs("EPSG:32650")
+    before = da.copy(deep=True)
+    out = mspa(da, edge_width=1)
+    assert out.dtype == np.uint8 and out.name == "mspa"
+    assert out.dims == da.dims and out.shape == da.shape
+    np.testing.assert_array_equal(out.x, da.x)
+    np.testing.assert_array_equal(out.y, da.y)
+    assert out.rio.crs.to_epsg() == 32650
+    assert out.attrs["source"] == "test" and out.attrs["units"] == "1" and "long_name" in out.attrs
+    meanings = out.attrs["flag_meanings"].split()
+    assert len(meanings) == len(out.attrs["flag_values"]) == len(FLAG_MEANINGS)
+    assert dict(zip(out.attrs["flag_values"].tolist(), meanings, strict=True))[67] == "loop_in_edge"
+    assert out.attrs["mspa_edge_width"] == 1 and out.attrs["mspa_connectivity"] == 8
+    xr.testing.assert_identical(da, before)  # the caller's data are not modified
+
+
+def test_boolean_and_integer_inputs_give_the_same_result():
+    a = pattern(BRIDGE)
+    ref = mspa(as_da(a)).values
+    np.testing.assert_array_equal(mspa(as_da(a.astype(bool))).values, ref)
+    np.testing.assert_array_equal(mspa(as_da(a.astype(np.uint8))).values, ref)
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"edge_width": 0}, "edge_width"),
+        ({"edge_width": -2}, "edge_width"),
+        ({"edge_width": 1.5}, "edge_width"),
+        ({"edge_width": 2.0}, "edge_width"),
+        ({"edge_width": True}, "edge_width"),
+        ({"connectivity": 6}, "connectivity"),
+        ({"connectivity": "8"}, "connectivity"),
+        ({"transition": "yes"}, "transition"),
+    ],
+)
+def test_bad_parameters_raise(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        mspa(as_da(pattern(BRIDGE)), **kwargs)
+
+
+def test_non_binary_values_raise():
+    a = pattern(BRIDGE)
+    a[3, 3] = 2
+    with pytest.raises(ValueError, match="binary"):
+        mspa(as_da(a))
+
+
+def test_all_background_all_foreground_and_tiny_maps_raise():
+    with pytest.raises(ValueError, match="no foreground"):
+        mspa(as_da(np.zeros((12, 12))))
+    with pytest.raises(ValueError, match="no background"):
+        mspa(as_da(np.ones((12, 12))))
+    only_fg_and_missing = np.ones((12, 12))
+    only_fg_and_missing[0] = np.nan
+    with pytest.raises(ValueError, match="no background"):
+        mspa(as_da(only_fg_and_missing))
+    small = np.zeros((9, 20))
+    small[3:6, 3:6] = 1
+    with pytest.raises(ValueError, match="10 x 10"):
+        mspa(as_da(small))
+
+
+def test_input_must_be_a_2d_dataarray():
+    with pytest.raises(TypeError, match="DataArray"):
+        mspa(pattern(BRIDGE))
+    cube = xr.DataArray(np.zeros((2, 12, 12)), dims=("band", "y", "x"))
+    with pytest.raises(ValueError, match="2-D"):
+        mspa(cube)
+
+
+# ---------------------------------------------------------------- statistics
+def test_stats_table_layout_and_values():
+    out = mspa(as_da(pattern(LOOP)))
+    df = mspa_stats(out)
+    assert list(df.index[:7]) == list(AGGREGATED)
+    assert list(df.columns) == ["pixels", "area_km2", "share_of_foreground_pct", "share_of_study_area_pct"]
+    codes = grid(LOOP)
+    # transitions count as edge, as GTB counts them
+    assert df.loc["Edge", "pixels"] == (codes == 3).sum() + (codes == 67).sum() == 24
+    assert df.loc["Loop", "pixels"] == (codes == 65).sum() == 11
+    assert df.loc["Core", "pixels"] == 21 and df.loc["Branch", "pixels"] == 2
+    fg = int(df.loc[list(AGGREGATED), "pixels"].sum())
+    assert fg == int((pattern(LOOP) == 1).sum())
+    np.testing.assert_allclose(df.loc["Core", "area_km2"], 21 * 0.0009)
+    np.testing.assert_allclose(df.loc[list(AGGREGATED), "share_of_foreground_pct"].sum(), 100.0)
+    np.testing.assert_allclose(df.loc["Core", "share_of_study_area_pct"], 100.0 * 21 / codes.size)
+    assert df.attrs["porosity_pct"] == 0.0  # the loop encloses background, not core
+
+
+def test_porosity_with_and_without_intext():
+    a = np.zeros((14, 14))
+    a[2:12, 2:12] = 1
+    a[6:8, 6:8] = 0
+    for intext in (True, False):
+        df = mspa_stats(mspa(as_da(a), intext=intext))
+        # GTB: core-openings / (core + edge + perforation + core-openings)
+        assert df.attrs["porosity_pct"] == pytest.approx(100.0 * 4 / 100)
+        assert df.loc["Perforation", "pixels"] == 12
+
+
+def test_stats_rejects_non_mspa_codes():
+    with pytest.raises(ValueError, match="not MSPA codes"):
+        mspa_stats(as_da(np.full((12, 12), 7, np.uint8)))
+
+
+# ---------------------------------------------------------------- helpers
+def test_foreground_from_classes_with_nodata():
+    lulc = as_da(np.array([[1, 2, 3, 0], [6, 1, 5, 2]] * 6))
+    lulc.attrs["_FillValue"] = 0
+    fg = foreground_from_classes(lulc, [1, 6])
+    assert fg.dtype == np.float32 and fg.shape == lulc.shape
+    assert np.isnan(fg.values[0, 3])
+    np.testing.assert_array_equal(fg.values[1], [1, 1, 0, 0])
+    np.testing.assert_array_equal(fg.x, lulc.x)
+    with pytest.raises(ValueError, match="at least one"):
+        foreground_from_classes(lulc, [])
+
+
+def test_foreground_from_classes_feeds_mspa():
+    codes = np.full((12, 12), 5)
+    codes[2:10, 2:10] = 1
+    codes[0, :] = 255
+    fg = foreground_from_classes(as_da(codes), [1, 2], missing=[255])
+    out = mspa(fg)
+    assert (out.values[0] == 129).all() and out.values[5, 5] == 17
+
+
+@pytest.mark.parametrize(("metres", "pixels"), [(30, 1), (44, 1), (45, 2), (90, 3), (10, 1), (0, 1)])
+def test_edge_width_from_metres(metres, pixels):
+    assert edge_width_from_metres(metres, as_da(np.zeros((3, 3)))) == pixels
+
+
+def test_edge_width_from_metres_uses_the_grid_resolution():
+    assert edge_width_from_metres(100, as_da(np.zeros((3, 3)), res=10.0)) == 10
+    with pytest.raises((ValueError, TypeError)):
+        edge_width_from_metres(-5, as_da(np.zeros((3, 3))))
+
+
+def test_stats_returns_dataframe_with_units_in_column_names():
+    df = mspa_stats(mspa(as_da(pattern(BRIDGE))))
+    assert isinstance(df, pd.DataFrame) and "area_km2" in df.columns
+    assert df.loc["Bridge", "pixels"] == 6 and df.loc["Edge", "pixels"] == 32  # 30 edge + 2 transitions
