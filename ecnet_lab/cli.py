@@ -13,6 +13,7 @@ import sys
 COMMAND_MODULES = (
     "ecnet_lab.demo",
     "ecnet_lab.catalog",
+    "ecnet_lab.reports",
 )
 
 

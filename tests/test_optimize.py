@@ -505,6 +505,7 @@ def test_shenzhen_before_after(shenzhen_case):
     pd.testing.assert_frame_equal(sel.sources, sources)
     table = out.table()
     assert list(table.columns) == ["baseline", "optimized", "change"]
+    assert len(table) == len(out.comparison[["group", "metric"]].drop_duplicates())  # one row per metric
     key = ["n_sources", "n_corridors", "total_length_km", "mean_lcd", "n_pinch_points", "max_current_A", "PC"]
     values = table.reset_index().set_index("metric")
     assert values.loc[key, ["baseline", "optimized"]].notna().all().all()
