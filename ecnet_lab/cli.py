@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "ecnet_lab.demo",
     "ecnet_lab.catalog",
     "ecnet_lab.reports",
+    "ecnet_lab.circuit.cli",
 )
 
 
