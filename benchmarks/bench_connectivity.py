@@ -83,13 +83,12 @@ def main() -> None:
     if hk.exists():
         import rioxarray
 
+        from ecnet_lab.mspa import foreground_from_classes
+        from ecnet_lab.mspa import mspa as run_mspa
         from ecnet_lab.sources import select
 
         hab = rioxarray.open_rasterio(hk, masked=True).squeeze("band", drop=True)
-        fg = hab.isin([1, 2]).values
-        core = ndimage.binary_erosion(fg, structure=np.ones((3, 3), bool), border_value=1)
-        codes = np.where(np.isnan(hab.values), 129, np.where(core, 17, np.where(fg, 3, 0))).astype(np.uint8)
-        mspa = hab.copy(data=codes)
+        mspa = run_mspa(foreground_from_classes(hab, [1, 2]))
         bench("sources_select_hk", f"{hab.size / 1e6:.1f} Mpx", lambda: select(mspa, min_core_area_km2=0.5))
     else:
         log(f"skipping sources_select_hk: {hk} not found")

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 import xarray as xr
-from scipy import ndimage
 
 from ecnet_lab.resistance import SYNTH_CLASS_MAPS, factor_contributions, from_preset, preset
 
@@ -17,16 +16,10 @@ SHAPE = (192, 192)
 
 
 def _mspa_layer(ds: xr.Dataset) -> xr.DataArray:
-    """Stand-in MSPA classes of the woodland foreground for the Shenzhen 'MSPA landscape type' factor.
+    """MSPA classes of the woodland + water foreground (the Shenzhen paper's MSPA input), 8/1."""
+    from ecnet_lab.mspa import foreground_from_classes, mspa
 
-    ``ecnet_lab.mspa`` was not available when this test was written, so the layer uses the
-    GuidosToolbox codes of a minimal MSPA: Core (17) = woodland eroded by one cell
-    (8-connectivity), Edge (3) = the rest of the woodland, Background (0) elsewhere.
-    """
-    fg = ds["lulc"].values == 2
-    core = ndimage.binary_erosion(fg, structure=np.ones((3, 3), bool), border_value=1)
-    codes = np.where(core, 17, np.where(fg, 3, 0)).astype(np.uint8)
-    return ds["lulc"].copy(data=codes).rename("mspa")
+    return mspa(foreground_from_classes(ds["lulc"], [2, 3]), connectivity=8, edge_width=1)
 
 
 def _core_and_hills(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:

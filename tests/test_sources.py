@@ -149,18 +149,14 @@ def test_bad_input(kwargs, match):
 # Hong Kong 2018-2022: woodland + shrubland core
 # ---------------------------------------------------------------------------------------------
 def _hk_mspa() -> xr.DataArray:
-    """Woodland+shrubland MSPA-like classes: Core (17) = erosion by one cell (8-neighbourhood), as MSPA
-    with edge width 1; other foreground 3; background 0; outside the territory 129 (missing)."""
+    """Woodland+shrubland MSPA classes of Hong Kong 2018-2022 (8-connectivity, edge width 1)."""
     import rioxarray
-    from scipy import ndimage
+
+    from ecnet_lab.mspa import foreground_from_classes, mspa
 
     path = require_shared("hk-habitat", "habitat_6class", "HabitatMapHK_6class_2018-2022.tif")
     hab = rioxarray.open_rasterio(path, masked=True).squeeze("band", drop=True)
-    fg = hab.isin([1, 2]).values
-    core = ndimage.binary_erosion(fg, structure=np.ones((3, 3), bool), border_value=1)
-    codes = np.where(np.isnan(hab.values), 129, np.where(core, 17, np.where(fg, 3, 0))).astype(np.uint8)
-    out = xr.DataArray(codes, dims=("y", "x"), coords={"y": hab.y, "x": hab.x}, name="mspa")
-    return out.rio.write_crs(hab.rio.crs)
+    return mspa(foreground_from_classes(hab, [1, 2]), connectivity=8, edge_width=1)
 
 
 @pytest.fixture(scope="module")

@@ -336,7 +336,7 @@ def influence_zones(core_lab, region, conn8):
 @nb.njit(cache=True)
 def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
     """Mark ``cand`` pixels within squared distance ``< r2`` of a pixel of the core component
-    that encloses the hole they lie in."""
+    that encloses the hole they lie in and of no other core component."""
     h, w = cand.shape
     out = np.zeros((h, w), np.uint8)
     rad = int(np.sqrt(r2)) + 1
@@ -348,6 +348,7 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
             if target == 0:
                 continue
             found = False
+            other = False
             for dy in range(-rad, rad + 1):
                 yy = y + dy
                 if yy < 0 or yy >= h:
@@ -356,11 +357,13 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
                     if dy * dy + dx * dx >= r2:
                         continue
                     xx = x + dx
-                    if 0 <= xx < w and core_lab[yy, xx] == target:
-                        found = True
-                        break
-                if found:
+                    if 0 <= xx < w and core_lab[yy, xx] > 0:
+                        if core_lab[yy, xx] == target:
+                            found = True
+                        else:
+                            other = True
+                if other:
                     break
-            if found:
+            if found and not other:
                 out[y, x] = 1
     return out

@@ -1,16 +1,25 @@
 """The MSPA segmentation on numpy arrays (no xarray): binary pattern in, GTB byte codes out.
 
 Steps (Soille & Vogt 2009; GuidosToolbox MSPA guide; details fixed by black-box comparison
-with the JRC engine), with ``s = edge_width``:
+with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
 
+0. **Map border**: the map is first extended by ``s`` copies of its border rows and columns
+   (the JRC engine behaves so); only the open/enclosed background test of step 6 sees the
+   map without them. **Missing data** is never background. Missing pixels 8-adjacent to
+   foreground ("sticky") act as foreground for the topology (islets, skeleton, loop/bridge
+   regions).
+   Missing pixels at distance ``>= s + 1`` from background that are not covered by any 3 x 3
+   square of non-foreground ("missing core") act as core: they extend the opening, anchor the
+   skeleton, join core components and close holes of the core. The output keeps 129.
 1. **Core**: foreground pixels whose Euclidean distance to the nearest background pixel is
    at least ``s + 1``. Missing pixels and the outside of the map are not background, so core
    runs up to missing data and to the map border.
-2. **Islet**: foreground components (``connectivity``) without core; a component touching the
-   map border is attached when core would continue just outside the border.
+2. **Islet**: foreground components (``connectivity``, sticky missing included) without core;
+   a component touching the map border is attached when core would continue just outside.
 3. **Opening** (core + boundary): foreground pixels closer than ``s + 1`` to a core pixel (or
-   to core just outside the border). Boundary pixels lying in a hole of the core component
-   that encloses them (and within reach of it) are **perforation**, the others **edge**.
+   to core just outside the border or missing core). Boundary pixels lying in a hole of the
+   core component that encloses them, within reach of it and of no other core component,
+   are **perforation**; the others are **edge**.
 4. **Connectors**: the other non-islet foreground. An order-independent homotopic thinning
    (8-connected simple points; two simple neighbours whose joint deletion would change the
    topology both stay) anchored on the core keeps what links core parts or encloses
@@ -21,10 +30,9 @@ with the JRC engine), with ``s = edge_width``:
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
    components, otherwise a loop.
 6. With ``intext``: features in a core-opening (a hole of the core) get ``+100``; background
-   there is 100, other enclosed background 220. A background region is open only when it
-   holds a pixel covered by a 3 x 3 square of non-foreground (background, missing or outside
-   the map) linked by such squares to the outside of the map: narrow pockets at the map
-   border or next to missing data count as closed.
+   there is 100, other enclosed background 220. Background is open (0) when it connects to
+   the outside of the map through background and through pixels covered, with their 8
+   neighbours, by non-foreground: missing data next to foreground does not open a pocket.
 """
 
 from __future__ import annotations
@@ -54,26 +62,27 @@ def _border_labels(lab: np.ndarray) -> np.ndarray:
 def _enclosed_background(fg: np.ndarray, missing: np.ndarray, structure: np.ndarray) -> np.ndarray:
     """Background not opening onto the outside of the map.
 
-    Rule found by black-box comparison with the JRC engine: a background region (``structure``)
-    is open when it holds a "wide" pixel, one covered by a 3 x 3 square of non-foreground
-    (background, missing or outside the map), whose wide non-foreground component reaches the
-    outside of the map. Narrow pockets next to missing data or the map border stay enclosed.
+    Rule found by black-box comparison with the JRC engine: missing data lets background open
+    onto the outside only where it is at least two pixels (chessboard) away from foreground.
+    The passable set is the background plus every pixel covered, with its 8 neighbours, by
+    non-foreground (background, missing or outside the map); background is open when its
+    component of the passable set (``structure``) reaches the outside of the map.
     """
     pad = 2
     non_fg = np.pad(~fg, pad, constant_values=True)
-    wide = ndi.binary_erosion(non_fg, _S8, border_value=1)
-    wide = ndi.binary_dilation(wide, _S8) & non_fg
-    lab, n = ndi.label(wide, _S8)
+    background = ~fg & ~missing
+    passable = ndi.binary_erosion(non_fg, _S8, border_value=1) | np.pad(background, pad)
+    lab, n = ndi.label(passable, structure)
     reach = np.zeros(n + 1, bool)
     reach[_border_labels(lab)] = True
     reach[0] = False
-    open_px = reach[lab][pad:-pad, pad:-pad]
-    background = ~fg & ~missing
-    bg_lab, n_bg = ndi.label(background, structure)
-    open_region = np.zeros(n_bg + 1, bool)
-    open_region[bg_lab[open_px & background]] = True
-    open_region[0] = True
-    return background & ~open_region[bg_lab]
+    return background & ~reach[lab][pad:-pad, pad:-pad]
+
+
+def _wide(fg: np.ndarray) -> np.ndarray:
+    """Pixels covered by a 3 x 3 square of non-foreground (outside the map counts as non-foreground)."""
+    centres = ndi.binary_erosion(np.pad(~fg, 1, constant_values=True), _S8, border_value=1)
+    return ndi.binary_dilation(centres, _S8)[1:-1, 1:-1]
 
 
 def _label_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -103,14 +112,17 @@ def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.stack([keys // base, keys % base], 1)
 
 
-def _perforation(core: np.ndarray, boundary: np.ndarray, edge_width: int, connectivity: int) -> np.ndarray:
-    """Boundary pixels lying in a hole of the core component that encloses that hole."""
+def _hole_nesting(core: np.ndarray, connectivity: int):
+    """Regions of non-core and the core component enclosing each one.
+
+    Arrays are padded by one pixel: the ring of non-core around the map is the outside
+    (region 1), so core may cover the whole map border. Returns ``(regions, core_lab,
+    encloser)``: ``encloser[r]`` is the core component whose hole region ``r`` is (0 for the
+    outside).
+    """
     fg_s, bg_s = _structures(connectivity)
+    core = np.pad(core, 1)
     regions, n_regions = ndi.label(~core, bg_s)
-    outside = _border_labels(regions)
-    candidates = boundary & (regions > 0) & ~np.isin(regions, outside)
-    if not candidates.any():
-        return np.zeros_like(core)
     core_lab, n_core = ndi.label(core, fg_s)
     region_to_core: dict[int, list[int]] = defaultdict(list)
     core_to_region: dict[int, list[int]] = defaultdict(list)
@@ -121,8 +133,8 @@ def _perforation(core: np.ndarray, boundary: np.ndarray, edge_width: int, connec
     encloser = np.zeros(n_regions + 1, np.int64)
     region_seen = np.zeros(n_regions + 1, bool)
     core_seen = np.zeros(n_core + 1, bool)
-    region_seen[outside] = True
-    frontier = [int(r) for r in outside]
+    region_seen[1] = True
+    frontier = [1]
     while frontier:
         cores = []
         for r in frontier:
@@ -137,20 +149,29 @@ def _perforation(core: np.ndarray, boundary: np.ndarray, edge_width: int, connec
                     region_seen[r] = True
                     encloser[r] = c
                     frontier.append(r)
+    return regions, core_lab, encloser
+
+
+def _perforation(nesting, boundary: np.ndarray, edge_width: int) -> np.ndarray:
+    """Boundary pixels lying in a hole of the core component that encloses that hole."""
+    regions, core_lab, encloser = nesting
+    candidates = np.pad(boundary, 1) & (encloser[regions] > 0)
+    if not candidates.any():
+        return np.zeros_like(boundary)
     near = K.near_label(candidates.view(np.uint8), regions, encloser, core_lab, float((edge_width + 1) ** 2))
-    return near.astype(bool)
+    return near[1:-1, 1:-1].astype(bool)
 
 
-def _internal(core: np.ndarray, connectivity: int) -> np.ndarray:
-    """Pixels inside core-openings: not connected to the map border without crossing core, and
-    not part of a core component that touches the outside region."""
+def _internal(regions: np.ndarray, core: np.ndarray, connectivity: int) -> np.ndarray:
+    """Pixels inside core-openings: in a hole of the core (``regions`` from :func:`_hole_nesting`,
+    padded) or in a core component not touching the outside region (core components labelled
+    with the background connectivity, as the JRC engine does)."""
     _, bg_s = _structures(connectivity)
-    regions, _ = ndi.label(~core, bg_s)
-    outside = np.isin(regions, _border_labels(regions))
-    core_lab, _ = ndi.label(core, bg_s)
-    touching = np.unique(core_lab[ndi.binary_dilation(outside, _S8) & core])
-    outer = outside | np.isin(core_lab, touching[touching > 0])
-    return ~outer
+    core_lab, _ = ndi.label(np.pad(core, 1), bg_s)
+    touching = np.unique(core_lab[ndi.binary_dilation(regions == 1, _S8) & (core_lab > 0)])
+    outer_core = np.isin(core_lab, touching[touching > 0])
+    inside = (regions > 1) | ((core_lab > 0) & ~outer_core)
+    return inside[1:-1, 1:-1]
 
 
 def segment(
@@ -168,9 +189,19 @@ def segment(
     not be foreground). Arguments are assumed valid (the public :func:`ecnet_lab.mspa.mspa`
     validates them).
     """
-    fg = np.ascontiguousarray(foreground, dtype=bool)
-    missing = np.zeros_like(fg) if missing is None else np.ascontiguousarray(missing, dtype=bool)
-    s = int(edge_width)
+    fg = np.asarray(foreground, dtype=bool)
+    missing = np.zeros_like(fg) if missing is None else np.asarray(missing, dtype=bool)
+    # the JRC engine behaves as if the border rows and columns of the map were repeated
+    # outward over the edge width
+    k = int(edge_width)
+    out = _segment(np.pad(fg, k, mode="edge"), np.pad(missing, k, mode="edge"), k, connectivity, transition, intext)
+    return out[k:-k, k:-k].copy()
+
+
+def _segment(
+    fg: np.ndarray, missing: np.ndarray, s: int, connectivity: int, transition: bool, intext: bool
+) -> np.ndarray:
+    """:func:`segment` on a map already padded by ``s`` repeated border pixels."""
     fg_s, bg_s = _structures(connectivity)
     background = ~fg & ~missing
     r2_core = float((s + 1) ** 2)
@@ -184,36 +215,46 @@ def segment(
     del dist2
     core_p = deep & np.pad(fg, pad)
     core = core_p[inner].copy()
+    # 0. missing data: "sticky" missing acts as foreground, "missing core" as core (see above)
+    missing_core = deep & np.pad(missing & ~_wide(fg), pad)
+    core_x = core | missing_core[inner]
+    sticky = missing & ndi.binary_dilation(fg, _S8)
+    fgx = fg | sticky
     outer_core = deep
     outer_core[inner] = False
     del deep
 
     # 2. islets: components without core that do not touch the outer core either
-    lab, n = ndi.label(fg, fg_s)
+    lab, n = ndi.label(fgx, fg_s)
     attached = np.zeros(n + 1, bool)
-    attached[lab[core]] = True
+    attached[lab[core_x]] = True
     if outer_core.any():
         attached[lab[ndi.binary_dilation(outer_core, fg_s)[inner] & fg]] = True
     attached[0] = False
-    islet = fg & ~attached[lab]
+    islet_x = fgx & ~attached[lab]
+    islet = islet_x & fg
     del lab
 
     # 3. opening (core + boundary), split into edge and perforation
     noncore = fg & ~core & ~islet
-    near = K.disk_reach((core_p | outer_core).view(np.uint8), np.pad(noncore, pad).view(np.uint8), r2_core)
+    near = K.disk_reach(
+        (core_p | outer_core | missing_core).view(np.uint8), np.pad(noncore, pad).view(np.uint8), r2_core
+    )
     boundary = near[inner].astype(bool)
     del near
-    perforation = _perforation(core, boundary, s, connectivity)
+    nesting = _hole_nesting(core_x, connectivity)
+    perforation = _perforation(nesting, boundary, s)
 
     # 4. skeleton anchored on core (8-connected homotopy; the outer core is thinnable
     #    foreground so that structures are not cut by the map border), then loop/bridge
     #    regions as geodesic disks of radius edge_width - 1/2 around the skeleton
-    body = fg & ~islet
-    x = np.pad(np.pad(body, pad) | outer_core, 1).view(np.uint8).copy()
-    anchor = np.pad(core_p, 1).view(np.uint8)
-    skeleton = K.oi_thin(x, anchor, K.SIMPLE8)[1:-1, 1:-1][inner].astype(bool) & body
-    links = skeleton & ~core
-    mask = body & ~core
+    body_x = fgx & ~islet_x
+    body = body_x & fg
+    x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
+    anchor = np.pad(core_p | missing_core, 1).view(np.uint8)
+    skeleton = K.oi_thin(x, anchor, K.SIMPLE8)[1:-1, 1:-1][inner].astype(bool) & body_x
+    links = skeleton & ~core_x
+    mask = body_x & ~core_x
     if s > 1:
         region = K.geodesic_disks(links.view(np.uint8), mask.view(np.uint8), (s - 0.5) ** 2, connectivity == 8)
         region = region.astype(bool) | links
@@ -222,7 +263,7 @@ def segment(
 
     # 5. loop or bridge, per connected region
     region_lab, n_region = ndi.label(region, fg_s)
-    core_lab, _ = ndi.label(core, fg_s)
+    core_lab, _ = ndi.label(core_x, fg_s)
     zones = K.influence_zones(core_lab, region, connectivity == 8)
     bridge = np.zeros(n_region + 1, bool)
     if n_region:
@@ -249,9 +290,11 @@ def segment(
 
     # 6. internal / external
     if intext:
-        internal = _internal(core, connectivity)
+        internal = _internal(nesting[0], core_x, connectivity)
         out[fg & internal] += C.INTERNAL
         out[background & internal] = C.CORE_OPENING
-        out[background & ~internal & _enclosed_background(fg, missing, bg_s)] = C.BORDER_OPENING
+        # the open/enclosed test sees the map without the repeated border
+        enclosed = np.pad(_enclosed_background(fg[s:-s, s:-s], missing[s:-s, s:-s], bg_s), s)
+        out[background & ~internal & enclosed] = C.BORDER_OPENING
     out[missing] = C.MISSING
     return out
