@@ -16,10 +16,8 @@ import shapely
 import xarray as xr
 from scipy import ndimage
 
-circuit = pytest.importorskip("ecnet_lab.circuit")
-synth = pytest.importorskip("ecnet_lab.synth")
-
-from ecnet_lab.linkage import (  # noqa: E402
+from ecnet_lab import synth
+from ecnet_lab.linkage import (
     barrier_polygons,
     barriers,
     centrality,

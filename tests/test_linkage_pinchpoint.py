@@ -8,11 +8,7 @@ import pytest
 import rioxarray  # noqa: F401
 import xarray as xr
 
-circuit = pytest.importorskip("ecnet_lab.circuit")
-if not all(hasattr(circuit, f) for f in ("pairwise", "all_to_one", "network_pairwise")):  # pragma: no cover
-    pytest.skip("ecnet_lab.circuit does not expose pairwise/all_to_one/network_pairwise yet", allow_module_level=True)
-
-from ecnet_lab.linkage import (  # noqa: E402
+from ecnet_lab.linkage import (
     centrality,
     classify_corridors,
     linkage_pathways,

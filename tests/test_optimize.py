@@ -471,9 +471,7 @@ def test_scenario_validation():
 # ----------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shenzhen_case():
-    synth = pytest.importorskip("ecnet_lab.synth")
-    mspa = pytest.importorskip("ecnet_lab.mspa")
-    from ecnet_lab import resistance
+    from ecnet_lab import mspa, resistance, synth
 
     size = 300
     ds = synth.city("shenzhen", shape=(size, size), seed=0)

@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from ecnet_lab import synth
 from ecnet_lab.resistance import SYNTH_CLASS_MAPS, factor_contributions, from_preset, preset
-
-synth = pytest.importorskip("ecnet_lab.synth")
 
 SHAPE = (192, 192)
 
