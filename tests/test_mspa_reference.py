@@ -16,6 +16,7 @@ their neighbourhoods.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
@@ -24,12 +25,16 @@ import pytest
 import xarray as xr
 from conftest import require_shared
 
-pyguidos = pytest.importorskip("pyguidos", reason="pyguidos (the JRC MSPA reference) is not installed")
-_engine = pytest.importorskip("pyguidos._mspa._mspa", reason="pyguidos has no compiled MSPA engine here")
+if os.environ.get("CI", "").lower() == "true":  # the oracle is in the `test` extra: CI must run these tests
+    import pyguidos
+    import pyguidos._mspa._mspa as _engine
+else:
+    pyguidos = pytest.importorskip("pyguidos", reason="pyguidos (the JRC MSPA reference) is not installed")
+    _engine = pytest.importorskip("pyguidos._mspa._mspa", reason="pyguidos has no compiled MSPA engine here")
 
-from test_mspa import HAND_CASES, pattern  # noqa: E402
+from test_mspa import HAND_CASES, pattern
 
-from ecnet_lab.mspa import mspa, mspa_stats  # noqa: E402
+from ecnet_lab.mspa import mspa, mspa_stats
 
 TRANSITION_FALLBACK = {67: 3, 35: 3, 69: 5, 37: 5, 167: 103, 135: 103, 169: 105, 137: 105}
 HK_CLASSES = (1, 2)  # woodland + shrubland
@@ -199,11 +204,11 @@ HK_PERIODS = [f"{y}-{y + 4}" for y in range(1973, 2023, 5)]
 # measured share of identical pixels on the crops (floor, rounded down) per (connectivity, edge width)
 AGREEMENT = {
     (8, 1): 1.0,
-    (8, 2): 0.9985,
-    (8, 5): 0.9953,
-    (4, 1): 0.9759,
-    (4, 2): 0.9727,
-    (4, 5): 0.9456,
+    (8, 2): 0.9990,
+    (8, 5): 0.9965,
+    (4, 1): 0.9964,
+    (4, 2): 0.9883,
+    (4, 5): 0.9658,
 }
 
 

@@ -65,6 +65,7 @@ def _touching(members: list[int], adjacent, *, edge_only: bool = True) -> int:
 
 
 SIMPLE8 = simple_point_table(8)
+SIMPLE4 = simple_point_table(4)
 
 
 @nb.njit(cache=True)

@@ -5,12 +5,13 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
 
 0. **Map border**: the map is first extended by ``s`` copies of its border rows and columns
    (the JRC engine behaves so); only the open/enclosed background test of step 6 sees the
-   map without them. **Missing data** is never background. Missing pixels 8-adjacent to
-   foreground ("sticky") act as foreground for the topology (islets, skeleton, loop/bridge
-   regions).
-   Missing pixels at distance ``>= s + 1`` from background that are not covered by any 3 x 3
-   square of non-foreground ("missing core") act as core: they extend the opening, anchor the
-   skeleton, join core components and close holes of the core. The output keeps 129.
+   map without them. **Missing data** is never background. Missing pixels within chessboard
+   distance ``s`` of foreground ("sticky"; 8-adjacent at ``s = 1``) act as foreground for the
+   topology (islets, skeleton, loop/bridge regions).
+   Missing pixels at distance ``>= s + 1`` from background that are not covered by any
+   ``(2s + 1) x (2s + 1)`` square of non-foreground ("missing core") act as core: they extend
+   the opening, anchor the skeleton, join core components and close holes of the core. The
+   output keeps 129.
 1. **Core**: foreground pixels whose Euclidean distance to the nearest background pixel is
    at least ``s + 1``. Missing pixels and the outside of the map are not background, so core
    runs up to missing data and to the map border.
@@ -23,7 +24,12 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
 4. **Connectors**: the other non-islet foreground. An order-independent homotopic thinning
    (8-connected simple points; two simple neighbours whose joint deletion would change the
    topology both stay) anchored on the core keeps what links core parts or encloses
-   background. Geodesic disks of radius ``s - 1/2`` around the kept pixels give the
+   background. At connectivity 4 the skeleton is then made 4-connected (the foreground
+   corner pixels of its diagonal steps are added) and thinned again with 4-connected simple
+   points (background 8-connected, same pair rule), and pixels of the 4-connected thinning
+   of the whole body that have at least two 4-neighbours on that skeleton (the second pixel
+   of two-pixel-wide passages, which the JRC engine keeps) join the loop/bridge pixels.
+   Geodesic disks of radius ``s - 1/2`` around the kept pixels give the
    loop/bridge pixels (inside an edge/perforation: the transition pixels); the rest of the
    connectors are **branches**.
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
@@ -79,10 +85,12 @@ def _enclosed_background(fg: np.ndarray, missing: np.ndarray, structure: np.ndar
     return background & ~reach[lab][pad:-pad, pad:-pad]
 
 
-def _wide(fg: np.ndarray) -> np.ndarray:
-    """Pixels covered by a 3 x 3 square of non-foreground (outside the map counts as non-foreground)."""
-    centres = ndi.binary_erosion(np.pad(~fg, 1, constant_values=True), _S8, border_value=1)
-    return ndi.binary_dilation(centres, _S8)[1:-1, 1:-1]
+def _wide(fg: np.ndarray, size: int = 3) -> np.ndarray:
+    """Pixels covered by a ``size`` x ``size`` square of non-foreground (outside the map counts as non-foreground)."""
+    r = size // 2
+    non_fg = np.pad(~fg, r, constant_values=True).view(np.uint8)
+    centres = ndi.minimum_filter(non_fg, size=size, mode="constant", cval=1)
+    return ndi.maximum_filter(centres, size=size, mode="constant")[r:-r, r:-r].astype(bool)
 
 
 def _label_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -174,6 +182,19 @@ def _internal(regions: np.ndarray, core: np.ndarray, connectivity: int) -> np.nd
     return inside[1:-1, 1:-1]
 
 
+def _four_connect(skeleton: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """Close the diagonal steps of an 8-connected skeleton with the ``allowed`` corner pixels."""
+    out = skeleton.copy()
+    for flip in (False, True):
+        s = skeleton[:, ::-1] if flip else skeleton
+        a = allowed[:, ::-1] if flip else allowed
+        o = out[:, ::-1] if flip else out
+        step = s[:-1, :-1] & s[1:, 1:] & ~s[:-1, 1:] & ~s[1:, :-1]
+        o[:-1, 1:] |= step & a[:-1, 1:]
+        o[1:, :-1] |= step & a[1:, :-1]
+    return out
+
+
 def segment(
     foreground: np.ndarray,
     missing: np.ndarray | None = None,
@@ -216,9 +237,13 @@ def _segment(
     core_p = deep & np.pad(fg, pad)
     core = core_p[inner].copy()
     # 0. missing data: "sticky" missing acts as foreground, "missing core" as core (see above)
-    missing_core = deep & np.pad(missing & ~_wide(fg), pad)
+    if missing.any():
+        missing_core = deep & np.pad(missing & ~_wide(fg, 2 * s + 1), pad)
+        sticky = missing & ndi.maximum_filter(fg.view(np.uint8), size=2 * s + 1, mode="constant").astype(bool)
+    else:
+        missing_core = np.zeros_like(deep)
+        sticky = missing
     core_x = core | missing_core[inner]
-    sticky = missing & ndi.binary_dilation(fg, _S8)
     fgx = fg | sticky
     outer_core = deep
     outer_core[inner] = False
@@ -253,6 +278,13 @@ def _segment(
     x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
     anchor = np.pad(core_p | missing_core, 1).view(np.uint8)
     skeleton = K.oi_thin(x, anchor, K.SIMPLE8)[1:-1, 1:-1][inner].astype(bool) & body_x
+    if connectivity == 4:
+        skeleton = _four_connect(skeleton, body_x)
+        x = np.pad(np.pad(skeleton, pad) | outer_core, 1).view(np.uint8).copy()
+        skeleton = K.oi_thin(x, anchor, K.SIMPLE4)[1:-1, 1:-1][inner].astype(bool) & body_x
+        x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
+        thick = K.oi_thin(x, anchor, K.SIMPLE4)[1:-1, 1:-1][inner].astype(bool) & body_x
+        extra = thick & (ndi.convolve(skeleton.view(np.uint8), _S4.astype(np.uint8), mode="constant") >= 2)
     links = skeleton & ~core_x
     mask = body_x & ~core_x
     if s > 1:
@@ -260,6 +292,8 @@ def _segment(
         region = region.astype(bool) | links
     else:
         region = links
+    if connectivity == 4:
+        region |= extra & ~core_x
 
     # 5. loop or bridge, per connected region
     region_lab, n_region = ndi.label(region, fg_s)
