@@ -21,6 +21,7 @@ system never returns silent garbage.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 from typing import ClassVar
 
@@ -199,6 +200,15 @@ class Solver:
         raise NotImplementedError
 
 
+def _single_threaded_blas():
+    """Limit BLAS to one thread when threadpoolctl is installed (else a no-op context)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
 class AMGSolver(Solver):
     """Conjugate gradients preconditioned by one smoothed-aggregation AMG V-cycle (pyamg).
 
@@ -215,31 +225,35 @@ class AMGSolver(Solver):
     def _prepare(self, matrix: sp.csr_matrix) -> None:
         import pyamg
 
-        self._ml = pyamg.smoothed_aggregation_solver(matrix, max_coarse=500)
+        with _single_threaded_blas():
+            self._ml = pyamg.smoothed_aggregation_solver(matrix, max_coarse=500)
         self._precond = self._ml.aspreconditioner(cycle="V")
         self.iterations: list[int] = []
 
     def _pcg(self, b: np.ndarray) -> np.ndarray:
+        # vector reductions with einsum (no BLAS threads: multi-threaded BLAS on short dot
+        # products slows CG down several-fold on a busy machine)
         a = self.matrix
-        bn = float(np.linalg.norm(b))
+        bn = float(np.sqrt(np.einsum("i,i->", b, b)))
         x = np.zeros_like(b)
         if bn == 0.0:
             return x
         r = b.copy()
         z = self._precond @ r
         p = z.copy()
-        rz = float(r @ z)
+        rz = float(np.einsum("i,i->", r, z))
         best, since_best = np.inf, 0
+        rel = 1.0
         it = 0
         for it in range(1, self.maxiter + 1):  # noqa: B007 - the count is recorded below
             ap = a @ p
-            pap = float(p @ ap)
+            pap = float(np.einsum("i,i->", p, ap))
             if not pap > 0.0:
                 break
             alpha = rz / pap
             x += alpha * p
             r -= alpha * ap
-            rel = float(np.linalg.norm(r)) / bn
+            rel = float(np.sqrt(np.einsum("i,i->", r, r))) / bn
             if rel <= self.tol:
                 break
             if rel < 0.99 * best:
@@ -249,22 +263,28 @@ class AMGSolver(Solver):
                 if since_best > 60 or rel > 1e6:
                     break
             z = self._precond @ r
-            rz_new = float(r @ z)
+            rz_new = float(np.einsum("i,i->", r, z))
             if not rz_new > 0.0:
                 break
             p *= rz_new / rz
             p += z
             rz = rz_new
         self.iterations.append(it)
+        if rel > 10.0 * self.tol:
+            self._stalled = True
         return x
 
     def _solve(self, b: np.ndarray) -> np.ndarray:
+        self._stalled = False
         out = np.empty_like(b)
-        for k in range(b.shape[1]):
-            out[:, k] = self._pcg(np.ascontiguousarray(b[:, k]))
+        with _single_threaded_blas():
+            for k in range(b.shape[1]):
+                out[:, k] = self._pcg(np.ascontiguousarray(b[:, k]))
         return out
 
     def _refine(self, b, x, res, target, max_steps: int = 3):
+        if self._stalled:  # CG broke down or stagnated: refining would only repeat that
+            return x, res
         return super()._refine(b, x, res, target, max_steps=max_steps)
 
 
