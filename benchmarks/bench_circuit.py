@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import emit, log, measure  # noqa: E402
+from _harness import emit, log, measure
 
 HERE = Path(__file__).resolve()
 DATA = HERE.parents[2] / "shared" / "data" / "circuitscape-bigtests"
