@@ -35,10 +35,6 @@ from .profiles import profile_for
 
 __all__ = ["STEPS", "STEP_NAMES", "Step", "ancestors", "optimize_available"]
 
-#: MSPA codes that are background in every sense (core-openings 100, border-openings 220).
-_MSPA_OPENINGS = (100, 220)
-
-
 @dataclass(frozen=True)
 class Step:
     """One node of the pipeline DAG.
@@ -192,16 +188,15 @@ def _has_input(factor: Mapping[str, Any], layers: xr.Dataset) -> bool:
 def build_resistance(p: Mapping[str, Any], inputs: Mapping[str, Any], progress: bool) -> xr.DataArray:
     """Weighted-overlay resistance of the preset on the available layers; NaN outside the study area.
 
-    The ``mspa`` layer is the MSPA map with core- and border-openings (100, 220) as background (0).
+    The ``mspa`` layer is the MSPA map as is (the preset scores openings 100 and 220 as background).
     Factors whose layers the data lack are dropped and the weights of the others rescaled
     (:func:`ecnet_lab.resistance.select_factors`); ``attrs["dropped_factors"]`` lists them.
     """
     from .. import resistance as rs
 
     layers: xr.Dataset = inputs["layers"]
-    mspa = inputs["mspa"]
-    mspa_layer = mspa.where(~np.isin(mspa.values, _MSPA_OPENINGS), 0).astype(mspa.dtype)
-    work = layers.assign(mspa=mspa_layer)
+    # the Shenzhen preset scores core-openings (100) and border-openings (220) as background itself
+    work = layers.assign(mspa=inputs["mspa"])
     breaks = None if p["resistance_breaks"] == "default" else p["resistance_breaks"]
     spec = rs.preset(p["resistance_preset"], breaks=breaks, swap_terrain=p["swap_terrain"])
     names = [f["name"] for f in spec["factors"]]
