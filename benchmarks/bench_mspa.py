@@ -1,12 +1,15 @@
 """MSPA speed against the JRC reference (pyguidos) on a ~10-megapixel map, in the same run.
 
 The map is the Hong Kong 2018-2022 habitat map (woodland + shrubland = foreground, nodata =
-missing) tiled 2 x 2 and cropped to 3016 x 3316 = 10.0 Mpx. For each edge width we time
-``ecnet_lab.mspa.mspa`` (xarray in, xarray out) and pyguidos two ways: its public
-``pyguidos.mspa`` call (GeoTIFF in and out, as users run it) and its bare compiled engine
-(``pyguidos._mspa._mspa.mspa`` on the array, no I/O). ``ratio`` is our time over the public
-pyguidos time; ``ratio_engine`` over the bare engine. ``agreement`` is the share of pixels
-with the same code as pyguidos. Falls back to a synthetic city when the shared data are absent.
+missing) tiled 2 x 2 and cropped to 3016 x 3316 = 10.0 Mpx. For each connectivity (8, 4) and
+edge width (1, 2, 5) we time ``ecnet_lab.mspa.mspa`` (xarray in, xarray out) and pyguidos two
+ways: its public ``pyguidos.mspa`` call (GeoTIFF in and out, as users run it) and its bare
+compiled engine (``pyguidos._mspa._mspa.mspa`` on the array, no I/O). ``ratio`` is our time
+over the public pyguidos time; ``ratio_engine`` over the bare engine. ``agreement`` is the
+share of pixels with the same code as pyguidos. ``peak_mb`` is the peak traced allocation
+(tracemalloc; numba kernels' arrays included). The numba kernels are compiled (or loaded from
+their cache) on a crop first, for every setting. Falls back to a synthetic city when the
+shared data are absent.
 
 Run: ``python benchmarks/bench_mspa.py`` (or ``python benchmarks/run.py mspa``).
 """
@@ -47,10 +50,10 @@ def _map() -> tuple[np.ndarray, np.ndarray, str]:
     return np.isin(lulc, (1, 2)), np.zeros(SHAPE, bool), "synthetic shenzhen"
 
 
-def _pyguidos_public(tif: Path, edge_width: int):
+def _pyguidos_public(tif: Path, connectivity: int, edge_width: int):
     import pyguidos
 
-    return pyguidos.mspa(tif, edge_width=edge_width, statists=False, stat_files=False)
+    return pyguidos.mspa(tif, connectivity=connectivity, edge_width=edge_width, statists=False, stat_files=False)
 
 
 def main() -> None:
@@ -66,7 +69,9 @@ def main() -> None:
     except ImportError:
         _mspa = None
         log("pyguidos is not installed: timing ecnet_lab only")
-    mspa(da.isel(y=slice(600, 1000), x=slice(1000, 1400)))  # compile the numba kernels first
+    settings = [(connectivity, edge_width) for connectivity in (8, 4) for edge_width in (1, 2, 5)]
+    for connectivity, edge_width in settings:  # compile (or load) the numba kernels first
+        mspa(da.isel(y=slice(600, 1000), x=slice(1000, 1400)), connectivity=connectivity, edge_width=edge_width)
     with tempfile.TemporaryDirectory() as tmp:
         tif = Path(tmp) / "bench_fg.tif"
         if _mspa is not None:
@@ -77,17 +82,19 @@ def main() -> None:
                        "crs": "EPSG:2326", "transform": from_origin(800000.0, 850000.0, 30.0, 30.0)}  # fmt: skip
             with rasterio.open(tif, "w", **profile) as dst:
                 dst.write(np.where(missing, 0, np.where(fg, 2, 1)).astype(np.uint8), 1)
-        for edge_width in (1, 2, 5):
-            log(f"edge_width={edge_width}: ecnet_lab ...")
-            ours_s, ours_mb, ours = measure(lambda ew=edge_width: mspa(da, edge_width=ew))
-            extra = {"edge_width": edge_width, "source": source}
+        raw = np.ascontiguousarray(np.where(missing, 0, np.where(fg, 2, 1)).astype(np.uint8))
+        for connectivity, edge_width in settings:
+            log(f"connectivity={connectivity} edge_width={edge_width}: ecnet_lab ...")
+            ours_s, ours_mb, ours = measure(
+                lambda c=connectivity, ew=edge_width: mspa(da, connectivity=c, edge_width=ew)
+            )
+            extra = {"connectivity": connectivity, "edge_width": edge_width, "source": source}
             if _mspa is not None:
                 log("  pyguidos public call ...")
-                pub_s, pub_mb, _ = measure(lambda ew=edge_width: _pyguidos_public(tif, ew))
+                pub_s, pub_mb, _ = measure(lambda c=connectivity, ew=edge_width: _pyguidos_public(tif, c, ew))
                 log("  pyguidos engine ...")
-                raw = np.ascontiguousarray(np.where(missing, 0, np.where(fg, 2, 1)).astype(np.uint8))
                 t0 = time.perf_counter()
-                ref, _ = _mspa.mspa(raw, float(edge_width), 8, 1, 1)
+                ref, _ = _mspa.mspa(raw, float(edge_width), connectivity, 1, 1)
                 eng_s = time.perf_counter() - t0
                 ref = np.where(ref == 2, 0, ref)
                 extra.update(

@@ -38,15 +38,16 @@ def _binary_pattern(foreground: xr.DataArray, missing) -> tuple[np.ndarray, np.n
         miss = np.zeros(values.shape, bool)
     elif np.issubdtype(values.dtype, np.number):
         miss = np.isnan(values) if np.issubdtype(values.dtype, np.floating) else np.zeros(values.shape, bool)
-        valid = values[~miss]
-        bad = np.unique(valid[(valid != 0) & (valid != 1)])
-        if bad.size:
+        fg = values == 1
+        other = ~fg & ~miss
+        other &= values != 0
+        if other.any():
+            bad = np.unique(values[other])
             shown = ", ".join(str(v) for v in bad[:5].tolist())
             raise ValueError(
                 f"foreground must be binary: 1/True = foreground, 0/False = background, NaN = missing; "
                 f"found value(s) {shown}"
             )
-        fg = (values == 1) & ~miss
     else:
         raise TypeError(f"foreground must hold numbers or booleans, got dtype {values.dtype}")
     if missing is not None:

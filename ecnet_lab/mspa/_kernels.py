@@ -1,4 +1,4 @@
-"""Numba kernels of the MSPA engine: simple points, order-independent thinning, reconstructions.
+"""Numba kernels of the MSPA engine: simple points, thinning, distance thresholds, reconstructions.
 
 All kernels work on plain 2-D numpy arrays (``uint8`` masks, ``int32``/``int64`` labels).
 The 8-neighbourhood of a pixel is indexed clockwise from the north-west neighbour; bit ``k``
@@ -69,120 +69,162 @@ SIMPLE4 = simple_point_table(4)
 
 
 @nb.njit(cache=True)
-def _code(x, r, c):
+def _code(x, p, off):
+    """Neighbourhood code of flat index ``p`` in the flattened array ``x`` (``off``: flat neighbour offsets)."""
     code = 0
     for k in range(8):
-        if x[r + DY[k], c + DX[k]]:
+        if x[p + off[k]]:
             code |= 1 << k
     return code
 
 
-@nb.njit(cache=True)
-def oi_thin(x, anchor, table):
+def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray) -> np.ndarray:
     """Order-independent homotopic thinning of ``x`` (in place) that never deletes ``anchor`` pixels.
 
     At every pass all simple pixels are found; a simple pixel is deleted unless deleting it
     together with one of its simple neighbours would change the topology (then both stay).
-    The border row/column of ``x`` must be 0. Returns ``x``.
+    ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
+
+    The passes are computed incrementally: a pixel's simplicity only changes when one of its
+    neighbours is deleted, and the fate of a simple pixel that stayed only changes when its
+    neighbourhood or the simplicity of a neighbour changes, so each pass revisits only the
+    pixels around the previous pass's deletions.
     """
-    h, w = x.shape
-    queued = np.zeros((h, w), np.uint8)
-    simple = np.zeros((h, w), np.uint8)
-    cand = np.empty(h * w, np.int64)
-    n = 0
-    for r in range(1, h - 1):
-        for c in range(1, w - 1):
-            if x[r, c] and not anchor[r, c]:
-                for k in range(8):
-                    if not x[r + DY[k], c + DX[k]]:
-                        cand[n] = r * w + c
-                        n += 1
-                        queued[r, c] = 1
-                        break
-    simples = np.empty(h * w, np.int64)
-    deleted = np.empty(h * w, np.int64)
-    while n > 0:
-        n_simple = 0
-        for i in range(n):
-            idx = cand[i]
-            r = idx // w
-            c = idx % w
-            queued[r, c] = 0
-            if x[r, c] and table[_code(x, r, c)]:
-                simple[r, c] = 1
-                simples[n_simple] = idx
-                n_simple += 1
-        n_del = 0
-        for i in range(n_simple):
-            idx = simples[i]
-            r = idx // w
-            c = idx % w
-            code = _code(x, r, c)
-            ok = True
-            for k in range(8):
-                if simple[r + DY[k], c + DX[k]] and not table[code & ~(1 << k)]:
-                    ok = False
-                    break
-            if ok:
-                deleted[n_del] = idx
-                n_del += 1
-        for i in range(n_simple):
-            idx = simples[i]
-            simple[idx // w, idx % w] = 0
-        if n_del == 0:
-            break
-        for i in range(n_del):
-            idx = deleted[i]
-            x[idx // w, idx % w] = 0
-        n = 0
-        for i in range(n_simple):
-            idx = simples[i]
-            r = idx // w
-            c = idx % w
-            if x[r, c] and not queued[r, c]:
-                queued[r, c] = 1
-                cand[n] = idx
-                n += 1
-        for i in range(n_del):
-            idx = deleted[i]
-            r = idx // w
-            c = idx % w
-            for k in range(8):
-                rr = r + DY[k]
-                cc = c + DX[k]
-                if x[rr, cc] and not anchor[rr, cc] and not queued[rr, cc]:
-                    queued[rr, cc] = 1
-                    cand[n] = rr * w + cc
-                    n += 1
-    return x
+    if not x.flags.c_contiguous:
+        raise ValueError("oi_thin thins x in place: x must be C-contiguous")
+    return _oi_thin(x, np.ascontiguousarray(anchor), table)
 
 
 @nb.njit(cache=True)
-def disk_reach(seed, cand, r2):
-    """Mark ``cand`` pixels that lie within squared distance ``< r2`` of a ``seed`` pixel."""
+def _oi_thin(x, anchor, table):
+    h, w = x.shape
+    xf = x.ravel()
+    af = anchor.ravel()
+    off = DY * w + DX
+    n_free = 0
+    for p in range(w, h * w - w):
+        if xf[p] and not af[p]:
+            n_free += 1
+    simple = np.zeros(h * w, np.uint8)
+    mark = np.zeros(h * w, np.uint8)
+    todo = np.empty(n_free + 1, np.int64)
+    deleted = np.empty(n_free + 1, np.int64)
+    changed = np.empty(n_free + 1, np.int64)
+    n_todo = 0
+    for r in range(1, h - 1):
+        for p in range(r * w + 1, r * w + w - 1):
+            if xf[p] and not af[p]:
+                code = _code(xf, p, off)
+                if code != 255 and table[code]:
+                    simple[p] = 1
+                    todo[n_todo] = p
+                    n_todo += 1
+    while n_todo > 0:
+        # the simple pixels whose fate may have changed: delete those in no blocking pair
+        n_del = 0
+        for i in range(n_todo):
+            p = todo[i]
+            code = _code(xf, p, off)
+            ok = True
+            for k in range(8):
+                if simple[p + off[k]] and not table[code & ~(1 << k)]:
+                    ok = False
+                    break
+            if ok:
+                deleted[n_del] = p
+                n_del += 1
+        if n_del == 0:
+            break
+        for i in range(n_del):
+            p = deleted[i]
+            xf[p] = 0
+            simple[p] = 0
+            changed[i] = p
+        # simplicity changes only next to deleted pixels
+        n_changed = n_del
+        for i in range(n_del):
+            p = deleted[i]
+            for k in range(8):
+                q = p + off[k]
+                if xf[q] and not af[q] and not mark[q]:
+                    mark[q] = 1
+                    now = 1 if table[_code(xf, q, off)] else 0
+                    if now != simple[q]:
+                        simple[q] = now
+                        changed[n_changed] = q
+                        n_changed += 1
+        for i in range(n_del):
+            p = deleted[i]
+            for k in range(8):
+                mark[p + off[k]] = 0
+        # next pass: the simple pixels next to a change
+        n_todo = 0
+        for i in range(n_changed):
+            p = changed[i]
+            for k in range(8):
+                q = p + off[k]
+                if simple[q] and not mark[q]:
+                    mark[q] = 1
+                    todo[n_todo] = q
+                    n_todo += 1
+        for i in range(n_todo):
+            mark[todo[i]] = 0
+    return x
+
+
+def _radius(r2: float) -> int:
+    """Smallest integer ``rad`` with ``rad ** 2 >= r2`` (no offset of that length is within reach)."""
+    rad = max(int(np.sqrt(r2)) - 1, 0)
+    while rad * rad < r2:
+        rad += 1
+    return rad
+
+
+def disk_reach(seed: np.ndarray, cand: np.ndarray, r2: float) -> np.ndarray:
+    """Mark (``uint8``) the ``cand`` pixels that lie within squared distance ``< r2`` of a ``seed`` pixel.
+
+    Exact and separable: the distance along each row to the nearest seed pixel (capped at the
+    disk radius) is computed first, then each candidate looks at the rows within reach.
+    """
+    rad = _radius(r2)
+    along = np.empty(seed.shape, np.uint8 if rad < 255 else np.int64)
+    return _disk_reach(seed, cand, float(r2), rad, along)
+
+
+@nb.njit(cache=True)
+def _row_distance(seed, rad, along):
+    """``along[y, x]``: distance from ``x`` to the nearest seed pixel of row ``y``, capped at ``rad``."""
     h, w = seed.shape
+    for y in range(h):
+        last = -rad
+        for x in range(w):
+            if seed[y, x]:
+                last = x
+            along[y, x] = min(x - last, rad)
+        last = w + rad
+        for x in range(w - 1, -1, -1):
+            if seed[y, x]:
+                last = x
+            if last - x < along[y, x]:
+                along[y, x] = last - x
+
+
+@nb.njit(cache=True)
+def _disk_reach(seed, cand, r2, rad, along):
+    h, w = seed.shape
+    _row_distance(seed, rad, along)
     out = np.zeros((h, w), np.uint8)
-    rad = int(np.sqrt(r2)) + 1
     for y in range(h):
         for x in range(w):
             if not cand[y, x]:
                 continue
-            found = False
-            for dy in range(-rad, rad + 1):
-                yy = y + dy
-                if yy < 0 or yy >= h:
-                    continue
-                for dx in range(-rad, rad + 1):
-                    if dy * dy + dx * dx >= r2:
-                        continue
-                    xx = x + dx
-                    if 0 <= xx < w and seed[yy, xx]:
-                        found = True
-                        break
-                if found:
+            for dy in range(rad):
+                limit = r2 - dy * dy
+                a = np.int64(along[y + dy, x]) if y + dy < h else rad
+                b = np.int64(along[y - dy, x]) if y - dy >= 0 else rad
+                if a * a < limit or b * b < limit:
+                    out[y, x] = 1
                     break
-            if found:
-                out[y, x] = 1
     return out
 
 
@@ -228,110 +270,144 @@ def geodesic_disks(seed, mask, r2, conn8):
 
 
 @nb.njit(cache=True)
-def _heap_push(keys, labs, idxs, size, key, lab, idx):
-    i = size
-    keys[i] = key
-    labs[i] = lab
-    idxs[i] = idx
-    while i > 0:
-        parent = (i - 1) // 2
-        if keys[parent] < keys[i] or (keys[parent] == keys[i] and labs[parent] <= labs[i]):
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        labs[parent], labs[i] = labs[i], labs[parent]
-        idxs[parent], idxs[i] = idxs[i], idxs[parent]
-        i = parent
-    return size + 1
-
-
-@nb.njit(cache=True)
-def _heap_pop(keys, labs, idxs, size):
-    key, lab, idx = keys[0], labs[0], idxs[0]
-    size -= 1
-    keys[0] = keys[size]
-    labs[0] = labs[size]
-    idxs[0] = idxs[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        right = left + 1
-        best = i
-        if left < size and (keys[left] < keys[best] or (keys[left] == keys[best] and labs[left] < labs[best])):
-            best = left
-        if right < size and (keys[right] < keys[best] or (keys[right] == keys[best] and labs[right] < labs[best])):
-            best = right
-        if best == i:
-            break
-        keys[best], keys[i] = keys[i], keys[best]
-        labs[best], labs[i] = labs[i], labs[best]
-        idxs[best], idxs[i] = idxs[i], idxs[best]
-        i = best
-    return key, lab, idx, size
-
-
-@nb.njit(cache=True)
 def _better(d, lab, d_old, lab_old):
     if d < d_old - 1e-9:
         return True
     return abs(d - d_old) <= 1e-9 and lab < lab_old
 
 
-@nb.njit(cache=True)
-def influence_zones(core_lab, region, conn8):
+def influence_zones(core_lab: np.ndarray, region: np.ndarray, conn8: bool) -> np.ndarray:
     """Label every ``region`` pixel with its geodesically nearest core label.
 
     Distances grow by 1 across an edge and by sqrt(2) across a corner (the chamfer
     approximation of the Euclidean distance inside the region); ties go to the smaller label.
+    Returns the labels (``int32``; 0 outside ``region`` and where no core is reachable).
+
+    Dijkstra's propagation with a bucket queue: pixels are settled by unit distance bands
+    ``[k, k + 1)``; steps are at least 1 long, so a pixel cannot improve another one of its
+    own band and every band is final once the previous ones are settled.
     """
+    index = np.int32 if region.size < 2**31 else np.int64
+    return _influence_zones(core_lab, region, conn8, np.empty(region.shape, index))
+
+
+@nb.njit(cache=True)
+def _influence_zones(core_lab, region, conn8, out):
     h, w = region.shape
-    dist = np.full((h, w), np.inf)
-    lab = np.zeros((h, w), np.int64)
-    done = np.zeros((h, w), np.uint8)
-    cap = 8 * (int(region.sum()) + 1) + 16
-    keys = np.empty(cap, np.float64)
-    labs = np.empty(cap, np.int64)
-    idxs = np.empty(cap, np.int64)
-    size = 0
-    diag = np.sqrt(2.0)
+    n = 0
     for y in range(h):
         for x in range(w):
-            if not region[y, x]:
-                continue
-            for k in range(8):
-                if not conn8 and k % 2 == 0:
-                    continue
-                yy = y + DY[k]
-                xx = x + DX[k]
-                if yy < 0 or yy >= h or xx < 0 or xx >= w or core_lab[yy, xx] == 0:
-                    continue
-                d = diag if k % 2 == 0 else 1.0
-                if _better(d, core_lab[yy, xx], dist[y, x], lab[y, x] if lab[y, x] > 0 else 1 << 62):
-                    dist[y, x] = d
-                    lab[y, x] = core_lab[yy, xx]
-            if lab[y, x] > 0:
-                size = _heap_push(keys, labs, idxs, size, dist[y, x], lab[y, x], y * w + x)
-    while size > 0:
-        d, lb, idx, size = _heap_pop(keys, labs, idxs, size)
-        y = idx // w
-        x = idx % w
-        if done[y, x] or d != dist[y, x] or lb != lab[y, x]:
-            continue
-        done[y, x] = 1
+            if region[y, x]:
+                n += 1
+    # compact numbering of the region pixels (``out`` holds the number, -1 elsewhere)
+    ys = np.empty(n, out.dtype)
+    xs = np.empty(n, out.dtype)
+    n = 0
+    for y in range(h):
+        for x in range(w):
+            if region[y, x]:
+                out[y, x] = n
+                ys[n] = y
+                xs[n] = x
+                n += 1
+            else:
+                out[y, x] = -1
+    dist = np.full(n, np.inf)
+    lab = np.zeros(n, out.dtype)
+    band = np.full(n, -1, out.dtype)
+    done = np.zeros(n, np.uint8)
+    queue = np.empty((3, n + 1), out.dtype)
+    size = np.zeros(3, np.int64)
+    diag = np.sqrt(2.0)
+    for i in range(n):
+        y = ys[i]
+        x = xs[i]
         for k in range(8):
             if not conn8 and k % 2 == 0:
                 continue
             yy = y + DY[k]
             xx = x + DX[k]
-            if yy < 0 or yy >= h or xx < 0 or xx >= w or not region[yy, xx] or done[yy, xx]:
+            if yy < 0 or yy >= h or xx < 0 or xx >= w or core_lab[yy, xx] == 0:
                 continue
-            nd = d + (diag if k % 2 == 0 else 1.0)
-            if lab[yy, xx] == 0 or _better(nd, lb, dist[yy, xx], lab[yy, xx]):
-                dist[yy, xx] = nd
-                lab[yy, xx] = lb
-                if size >= cap:
+            d = diag if k % 2 == 0 else 1.0
+            if _better(d, core_lab[yy, xx], dist[i], lab[i] if lab[i] > 0 else 1 << 62):
+                dist[i] = d
+                lab[i] = core_lab[yy, xx]
+        if lab[i] > 0:
+            band[i] = 1
+            queue[1, size[1]] = i
+            size[1] += 1
+    current = 1
+    while size[0] + size[1] + size[2] > 0:
+        slot = current % 3
+        for j in range(size[slot]):
+            i = queue[slot, j]
+            if done[i]:
+                continue
+            done[i] = 1
+            y = ys[i]
+            x = xs[i]
+            for k in range(8):
+                if not conn8 and k % 2 == 0:
                     continue
-                size = _heap_push(keys, labs, idxs, size, nd, lb, yy * w + xx)
-    return lab
+                yy = y + DY[k]
+                xx = x + DX[k]
+                if yy < 0 or yy >= h or xx < 0 or xx >= w:
+                    continue
+                q = out[yy, xx]
+                if q < 0 or done[q]:
+                    continue
+                nd = dist[i] + (diag if k % 2 == 0 else 1.0)
+                if lab[q] == 0 or _better(nd, lab[i], dist[q], lab[q]):
+                    dist[q] = nd
+                    lab[q] = lab[i]
+                    b = int(nd)
+                    if band[q] != b:
+                        band[q] = b
+                        queue[b % 3, size[b % 3]] = q
+                        size[b % 3] += 1
+        size[slot] = 0
+        current += 1
+    for y in range(h):
+        for x in range(w):
+            out[y, x] = lab[out[y, x]] if out[y, x] >= 0 else 0
+    return out
+
+
+@nb.njit(cache=True)
+def adjacent_label_pairs(a, b):
+    """``(a_label, b_label)`` pairs of 8-adjacent pixels (both labels > 0), with repeats of
+    consecutive pairs dropped (the list is not fully unique)."""
+    h, w = a.shape
+    cap = 1024
+    pairs = np.empty((cap, 2), np.int64)
+    n = 0
+    last_a = -1
+    last_b = -1
+    for y in range(h):
+        for x in range(w):
+            lb = b[y, x]
+            if lb == 0:
+                continue
+            for k in range(8):
+                yy = y + DY[k]
+                xx = x + DX[k]
+                if yy < 0 or yy >= h or xx < 0 or xx >= w:
+                    continue
+                la = a[yy, xx]
+                if la == 0 or (la == last_a and lb == last_b):
+                    continue
+                if n == cap:
+                    cap *= 2
+                    grown = np.empty((cap, 2), np.int64)
+                    grown[:n] = pairs[:n]
+                    pairs = grown
+                pairs[n, 0] = la
+                pairs[n, 1] = lb
+                n += 1
+                last_a = la
+                last_b = lb
+    return pairs[:n]
 
 
 @nb.njit(cache=True)
@@ -366,5 +442,61 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
                 if other:
                     break
             if found and not other:
+                out[y, x] = 1
+    return out
+
+
+@nb.njit(cache=True)
+def labels_next_to(lab, n, regions, target):
+    """Which of the labels ``0..n`` of ``lab`` have a pixel 8-adjacent to a ``target`` pixel of ``regions``."""
+    h, w = lab.shape
+    hit = np.zeros(n + 1, np.bool_)
+    for y in range(h):
+        for x in range(w):
+            lb = lab[y, x]
+            if lb == 0 or hit[lb]:
+                continue
+            for k in range(8):
+                yy = y + DY[k]
+                xx = x + DX[k]
+                if 0 <= yy < h and 0 <= xx < w and regions[yy, xx] == target:
+                    hit[lb] = True
+                    break
+    return hit
+
+
+@nb.njit(cache=True)
+def square_reach(seed, r):
+    """Mark (``uint8``) the pixels within chessboard distance ``r`` of a ``seed`` pixel (a dilation
+    by the ``(2r + 1) x (2r + 1)`` square; outside the array there is no seed)."""
+    h, w = seed.shape
+    row = np.zeros((h, w), np.uint8)
+    for y in range(h):
+        last = -r - 1
+        for x in range(w):
+            if seed[y, x]:
+                last = x
+            if x - last <= r:
+                row[y, x] = 1
+        last = w + r + 1
+        for x in range(w - 1, -1, -1):
+            if seed[y, x]:
+                last = x
+            if last - x <= r:
+                row[y, x] = 1
+    out = np.zeros((h, w), np.uint8)
+    seen = np.full(w, -r - 1, np.int64)
+    for y in range(h):
+        for x in range(w):
+            if row[y, x]:
+                seen[x] = y
+            if y - seen[x] <= r:
+                out[y, x] = 1
+    seen[:] = h + r + 1
+    for y in range(h - 1, -1, -1):
+        for x in range(w):
+            if row[y, x]:
+                seen[x] = y
+            if seen[x] - y <= r:
                 out[y, x] = 1
     return out

@@ -75,41 +75,24 @@ def _enclosed_background(fg: np.ndarray, missing: np.ndarray, structure: np.ndar
     component of the passable set (``structure``) reaches the outside of the map.
     """
     pad = 2
-    non_fg = np.pad(~fg, pad, constant_values=True)
     background = ~fg & ~missing
-    passable = ndi.binary_erosion(non_fg, _S8, border_value=1) | np.pad(background, pad)
+    passable = K.square_reach(np.pad(fg, pad), 1) == 0
+    passable |= np.pad(background, pad)
     lab, n = ndi.label(passable, structure)
     reach = np.zeros(n + 1, bool)
     reach[_border_labels(lab)] = True
     reach[0] = False
-    return background & ~reach[lab][pad:-pad, pad:-pad]
+    enclosed = reach[lab[pad:-pad, pad:-pad]]
+    np.logical_not(enclosed, out=enclosed)
+    enclosed &= background
+    return enclosed
 
 
 def _wide(fg: np.ndarray, size: int = 3) -> np.ndarray:
     """Pixels covered by a ``size`` x ``size`` square of non-foreground (outside the map counts as non-foreground)."""
     r = size // 2
-    non_fg = np.pad(~fg, r, constant_values=True).view(np.uint8)
-    centres = ndi.minimum_filter(non_fg, size=size, mode="constant", cval=1)
-    return ndi.maximum_filter(centres, size=size, mode="constant")[r:-r, r:-r].astype(bool)
-
-
-def _label_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Unique ``(a_label, b_label)`` pairs of 8-adjacent pixels (both labels > 0)."""
-    h, w = a.shape
-    ap, bp = np.pad(a, 1), np.pad(b, 1)
-    found = []
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            if dy == 0 and dx == 0:
-                continue
-            x = ap[1:-1, 1:-1]
-            y = bp[1 + dy : h + 1 + dy, 1 + dx : w + 1 + dx]
-            m = (x > 0) & (y > 0)
-            if m.any():
-                found.append(np.stack([x[m], y[m]], 1))
-    if not found:
-        return np.zeros((0, 2), np.int64)
-    return _unique_pairs(np.concatenate(found))
+    centres = K.square_reach(np.pad(fg, r), r) == 0
+    return K.square_reach(centres, r)[r:-r, r:-r].view(bool)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
@@ -134,7 +117,7 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
     core_lab, n_core = ndi.label(core, fg_s)
     region_to_core: dict[int, list[int]] = defaultdict(list)
     core_to_region: dict[int, list[int]] = defaultdict(list)
-    for r, c in _label_pairs(regions, core_lab):
+    for r, c in _unique_pairs(K.adjacent_label_pairs(regions, core_lab)):
         region_to_core[int(r)].append(int(c))
         core_to_region[int(c)].append(int(r))
     # peel the nesting: outside -> cores touching it -> their holes -> cores inside -> ...
@@ -163,7 +146,7 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
 def _perforation(nesting, boundary: np.ndarray, edge_width: int) -> np.ndarray:
     """Boundary pixels lying in a hole of the core component that encloses that hole."""
     regions, core_lab, encloser = nesting
-    candidates = np.pad(boundary, 1) & (encloser[regions] > 0)
+    candidates = np.pad(boundary, 1) & (encloser > 0)[regions]
     if not candidates.any():
         return np.zeros_like(boundary)
     near = K.near_label(candidates.view(np.uint8), regions, encloser, core_lab, float((edge_width + 1) ** 2))
@@ -175,11 +158,24 @@ def _internal(regions: np.ndarray, core: np.ndarray, connectivity: int) -> np.nd
     padded) or in a core component not touching the outside region (core components labelled
     with the background connectivity, as the JRC engine does)."""
     _, bg_s = _structures(connectivity)
-    core_lab, _ = ndi.label(np.pad(core, 1), bg_s)
-    touching = np.unique(core_lab[ndi.binary_dilation(regions == 1, _S8) & (core_lab > 0)])
-    outer_core = np.isin(core_lab, touching[touching > 0])
-    inside = (regions > 1) | ((core_lab > 0) & ~outer_core)
+    core_lab, n = ndi.label(np.pad(core, 1), bg_s)
+    inner_core = ~K.labels_next_to(core_lab, n, regions, 1)
+    inner_core[0] = False
+    inside = inner_core[core_lab]
+    inside |= regions > 1
     return inside[1:-1, 1:-1]
+
+
+def _frame_contact(ring: np.ndarray, pad: int, structure: np.ndarray) -> np.ndarray:
+    """Pixels of the map (``ring`` without its ``pad``-wide frame) with a ``structure`` neighbour in
+    ``ring``, which is empty inside the map: only the first and last rows and columns can have one."""
+    band = ring[pad - 1 : ring.shape[0] - pad + 1, pad - 1 : ring.shape[1] - pad + 1]
+    out = np.zeros((band.shape[0] - 2, band.shape[1] - 2), bool)
+    out[0] = ndi.binary_dilation(band[:3], structure)[1, 1:-1]
+    out[-1] |= ndi.binary_dilation(band[-3:], structure)[1, 1:-1]
+    out[:, 0] |= ndi.binary_dilation(band[:, :3], structure)[1:-1, 1]
+    out[:, -1] |= ndi.binary_dilation(band[:, -3:], structure)[1:-1, 1]
+    return out
 
 
 def _four_connect(skeleton: np.ndarray, allowed: np.ndarray) -> np.ndarray:
@@ -212,39 +208,42 @@ def segment(
     """
     fg = np.asarray(foreground, dtype=bool)
     missing = np.zeros_like(fg) if missing is None else np.asarray(missing, dtype=bool)
-    # the JRC engine behaves as if the border rows and columns of the map were repeated
-    # outward over the edge width
     k = int(edge_width)
-    out = _segment(np.pad(fg, k, mode="edge"), np.pad(missing, k, mode="edge"), k, connectivity, transition, intext)
-    return out[k:-k, k:-k].copy()
+    return _segment(fg, missing, k, connectivity, transition, intext)[k:-k, k:-k].copy()
 
 
 def _segment(
-    fg: np.ndarray, missing: np.ndarray, s: int, connectivity: int, transition: bool, intext: bool
+    map_fg: np.ndarray, map_missing: np.ndarray, s: int, connectivity: int, transition: bool, intext: bool
 ) -> np.ndarray:
-    """:func:`segment` on a map already padded by ``s`` repeated border pixels."""
+    """:func:`segment` on the map extended by ``s`` repeated border pixels (returned extended)."""
     fg_s, bg_s = _structures(connectivity)
-    background = ~fg & ~missing
     r2_core = float((s + 1) ** 2)
+    # the JRC engine behaves as if the border rows and columns of the map were repeated
+    # outward over the edge width
+    fg = np.pad(map_fg, s, mode="edge")
+    missing = np.pad(map_missing, s, mode="edge")
 
     # 1. core, and the "outer core": pixels just outside the map that would be core if the
     #    map went on as foreground (the map border is not background)
     pad = s + 2
     inner = (slice(pad, -pad), slice(pad, -pad))
-    dist2 = ndi.distance_transform_edt(np.pad(~background, pad, constant_values=True)) ** 2
-    deep = dist2 >= r2_core
-    del dist2
+    not_bg = np.pad(fg | missing, pad, constant_values=True)
+    deep = K.disk_reach(~not_bg, not_bg, r2_core).view(bool)
+    np.logical_not(deep, out=deep)
+    deep &= not_bg
+    del not_bg
     core_p = deep & np.pad(fg, pad)
-    core = core_p[inner].copy()
+    core = core_p[inner]
     # 0. missing data: "sticky" missing acts as foreground, "missing core" as core (see above)
     if missing.any():
         missing_core = deep & np.pad(missing & ~_wide(fg, 2 * s + 1), pad)
-        sticky = missing & ndi.maximum_filter(fg.view(np.uint8), size=2 * s + 1, mode="constant").astype(bool)
+        sticky = missing & K.square_reach(fg, s).view(bool)
     else:
         missing_core = np.zeros_like(deep)
         sticky = missing
     core_x = core | missing_core[inner]
     fgx = fg | sticky
+    del sticky
     outer_core = deep
     outer_core[inner] = False
     del deep
@@ -254,27 +253,47 @@ def _segment(
     attached = np.zeros(n + 1, bool)
     attached[lab[core_x]] = True
     if outer_core.any():
-        attached[lab[ndi.binary_dilation(outer_core, fg_s)[inner] & fg]] = True
+        attached[lab[_frame_contact(outer_core, pad, fg_s) & fg]] = True
     attached[0] = False
-    islet_x = fgx & ~attached[lab]
-    islet = islet_x & fg
+    islet_x = attached[lab]
     del lab
+    np.logical_not(islet_x, out=islet_x)
+    islet_x &= fgx
+    islet = islet_x & fg
 
-    # 3. opening (core + boundary), split into edge and perforation
-    noncore = fg & ~core & ~islet
-    near = K.disk_reach(
-        (core_p | outer_core | missing_core).view(np.uint8), np.pad(noncore, pad).view(np.uint8), r2_core
-    )
-    boundary = near[inner].astype(bool)
-    del near
+    # 3. opening (core + boundary), split into edge and perforation; the codes so far
+    noncore = np.pad(fg & ~core & ~islet, pad).view(np.uint8)
+    near = K.disk_reach((core_p | outer_core | missing_core).view(np.uint8), noncore, r2_core)
+    del noncore
+    boundary = near[inner].view(bool)
     nesting = _hole_nesting(core_x, connectivity)
-    perforation = _perforation(nesting, boundary, s)
+    out = np.zeros(fg.shape, np.uint8)
+    out[fg] = C.BRANCH
+    out[boundary] = C.EDGE
+    out[_perforation(nesting, boundary, s)] = C.PERFORATION
+    out[core] = C.CORE
+    out[islet] = C.ISLET
+    out[missing] = C.MISSING
+    del near, boundary, core, islet, fg, missing
+    # 6. internal / external: +100 inside core-openings, background there 100, other
+    #    enclosed background 220 (loops and bridges below keep the +100)
+    if intext:
+        internal = _internal(nesting[0], core_x, connectivity)
+        shift = np.arange(256, dtype=np.uint8)
+        shift[1 : C.INTERNAL] += C.INTERNAL
+        shift[C.BACKGROUND] = C.CORE_OPENING
+        out[internal] = shift[out[internal]]
+        del internal
+        # the open/enclosed test sees the map without the repeated border
+        enclosed = np.pad(_enclosed_background(map_fg, map_missing, bg_s), s)
+        out[(out == C.BACKGROUND) & enclosed] = C.BORDER_OPENING
+        del enclosed
+    del nesting
 
     # 4. skeleton anchored on core (8-connected homotopy; the outer core is thinnable
     #    foreground so that structures are not cut by the map border), then loop/bridge
     #    regions as geodesic disks of radius edge_width - 1/2 around the skeleton
     body_x = fgx & ~islet_x
-    body = body_x & fg
     x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
     anchor = np.pad(core_p | missing_core, 1).view(np.uint8)
     skeleton = K.oi_thin(x, anchor, K.SIMPLE8)[1:-1, 1:-1][inner].astype(bool) & body_x
@@ -305,30 +324,17 @@ def _segment(
         pairs = pairs[pairs[:, 1] > 0]
         bridge = np.bincount(pairs[:, 0], minlength=n_region + 1) >= 2
 
-    out = np.zeros(fg.shape, np.uint8)
-    connector = body & ~core & ~boundary
-    out[connector] = C.BRANCH
-    out[boundary] = C.EDGE
-    out[boundary & perforation] = C.PERFORATION
-    is_bridge = bridge[region_lab] & region
-    is_loop = region & ~is_bridge
-    out[connector & is_loop] = C.LOOP
-    out[connector & is_bridge] = C.BRIDGE
+    # loop/bridge codes over the branch/edge/perforation codes (missing data keeps its code)
+    loop, bridge_code = np.arange(256, dtype=np.uint8), np.arange(256, dtype=np.uint8)
+    recode = [(C.BRANCH, C.LOOP, C.BRIDGE)]
     if transition:
-        out[boundary & is_loop] = C.LOOP_IN_EDGE
-        out[boundary & is_bridge] = C.BRIDGE_IN_EDGE
-        out[boundary & perforation & is_loop] = C.LOOP_IN_PERFORATION
-        out[boundary & perforation & is_bridge] = C.BRIDGE_IN_PERFORATION
-    out[core] = C.CORE
-    out[islet] = C.ISLET
-
-    # 6. internal / external
-    if intext:
-        internal = _internal(nesting[0], core_x, connectivity)
-        out[fg & internal] += C.INTERNAL
-        out[background & internal] = C.CORE_OPENING
-        # the open/enclosed test sees the map without the repeated border
-        enclosed = np.pad(_enclosed_background(fg[s:-s, s:-s], missing[s:-s, s:-s], bg_s), s)
-        out[background & ~internal & enclosed] = C.BORDER_OPENING
-    out[missing] = C.MISSING
+        recode += [(C.EDGE, C.LOOP_IN_EDGE, C.BRIDGE_IN_EDGE)]
+        recode += [(C.PERFORATION, C.LOOP_IN_PERFORATION, C.BRIDGE_IN_PERFORATION)]
+    for code, as_loop, as_bridge in recode:
+        for internal in (0, C.INTERNAL):
+            loop[code + internal], bridge_code[code + internal] = as_loop + internal, as_bridge + internal
+    where = np.flatnonzero(region)
+    flat = out.reshape(-1)
+    codes = flat[where]
+    flat[where] = np.where(bridge[region_lab.reshape(-1)[where]], bridge_code[codes], loop[codes])
     return out

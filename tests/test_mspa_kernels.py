@@ -1,0 +1,128 @@
+"""MSPA numba kernels against plain (slow) definitions on small random arrays.
+
+The kernels are written for speed (separable distance thresholds, incremental thinning
+passes, a bucket queue); these tests pin them to the straightforward definitions.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+import pytest
+from scipy import ndimage as ndi
+
+from ecnet_lab.mspa import _kernels as K
+
+SQRT2 = np.sqrt(2.0)
+
+
+def _blobs(rng, shape, sigma, threshold):
+    return ndi.gaussian_filter(rng.random(shape), sigma) > threshold
+
+
+@pytest.mark.parametrize("r2", [0.5, 1.0, 2.0, 4.0, 12.25, 20.25, 36.0])
+def test_disk_reach_is_a_disk_threshold(r2):
+    rng = np.random.default_rng(int(r2 * 4))
+    seed = (rng.random((23, 31)) < 0.03).astype(np.uint8)
+    cand = (rng.random((23, 31)) < 0.7).astype(np.uint8)
+    sy, sx = np.nonzero(seed)
+    yy, xx = np.mgrid[:23, :31]
+    d2 = ((yy[..., None] - sy) ** 2 + (xx[..., None] - sx) ** 2).min(-1)
+    np.testing.assert_array_equal(K.disk_reach(seed, cand, r2), (cand > 0) & (d2 < r2))
+
+
+@pytest.mark.parametrize("r", [0, 1, 2, 5])
+def test_square_reach_is_a_square_dilation(r):
+    seed = np.random.default_rng(r).random((19, 27)) < 0.04
+    np.testing.assert_array_equal(K.square_reach(seed, r), ndi.maximum_filter(seed, size=2 * r + 1, mode="constant"))
+
+
+def _thin_by_passes(x, anchor, table):
+    """Order-independent thinning pass by pass, every pixel re-examined at every pass."""
+    x = x.copy()
+    h, w = x.shape
+
+    def code(y, c):
+        return sum(1 << k for k in range(8) if x[y + K.DY[k], c + K.DX[k]])
+
+    while True:
+        simple = np.zeros_like(x)
+        for y in range(1, h - 1):
+            for c in range(1, w - 1):
+                simple[y, c] = x[y, c] and not anchor[y, c] and table[code(y, c)]
+        gone = [
+            (y, c)
+            for y, c in zip(*np.nonzero(simple), strict=True)
+            if all(table[code(y, c) & ~(1 << k)] for k in range(8) if simple[y + K.DY[k], c + K.DX[k]])
+        ]
+        if not gone:
+            return x
+        for y, c in gone:
+            x[y, c] = 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("connectivity", [8, 4])
+def test_oi_thin_matches_plain_passes(seed, connectivity):
+    rng = np.random.default_rng(seed)
+    fg = _blobs(rng, (30, 36), 1.5, 0.47)
+    fg[0] = fg[-1] = fg[:, 0] = fg[:, -1] = False
+    anchor = (fg & (rng.random(fg.shape) < 0.03)).astype(np.uint8)
+    table = K.SIMPLE8 if connectivity == 8 else K.SIMPLE4
+    expected = _thin_by_passes(fg.astype(np.uint8), anchor, table)
+    np.testing.assert_array_equal(K.oi_thin(fg.astype(np.uint8), anchor, table), expected)
+
+
+def _zones_by_heap(core_lab, region, conn8):
+    """Nearest core label by Dijkstra on exact (edges, corners) step counts; ties to the smaller label."""
+    h, w = region.shape
+    steps = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy or dx) and (conn8 or not (dy and dx))]
+    best = {}
+    heap = []
+    for y, x in zip(*np.nonzero(region), strict=True):
+        for dy, dx in steps:
+            yy, xx = y + dy, x + dx
+            if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx]:
+                a, b = (0, 1) if dy and dx else (1, 0)
+                heapq.heappush(heap, (round(a + b * SQRT2, 9), int(core_lab[yy, xx]), a, b, y, x))
+    while heap:
+        _, lab, a, b, y, x = heapq.heappop(heap)
+        if (y, x) in best:
+            continue
+        best[(y, x)] = lab
+        for dy, dx in steps:
+            yy, xx = y + dy, x + dx
+            if 0 <= yy < h and 0 <= xx < w and region[yy, xx] and (yy, xx) not in best:
+                na, nb = (a, b + 1) if dy and dx else (a + 1, b)
+                heapq.heappush(heap, (round(na + nb * SQRT2, 9), lab, na, nb, yy, xx))
+    out = np.zeros((h, w), np.int64)
+    for (y, x), lab in best.items():
+        out[y, x] = lab
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("conn8", [True, False])
+def test_influence_zones_match_plain_dijkstra(seed, conn8):
+    rng = np.random.default_rng(seed)
+    core = _blobs(rng, (40, 45), 1.5, 0.57)
+    core_lab, _ = ndi.label(core, np.ones((3, 3), bool))
+    region = _blobs(rng, (40, 45), 1.0, 0.4) & ~core
+    np.testing.assert_array_equal(K.influence_zones(core_lab, region, conn8), _zones_by_heap(core_lab, region, conn8))
+
+
+def test_adjacent_label_pairs_and_labels_next_to():
+    rng = np.random.default_rng(3)
+    a, _ = ndi.label(_blobs(rng, (25, 30), 1.2, 0.52))
+    b, nb = ndi.label(_blobs(rng, (25, 30), 1.2, 0.52))
+    expected = set()
+    hit = np.zeros(nb + 1, bool)
+    for y, x in zip(*np.nonzero(b), strict=True):
+        for k in range(8):
+            yy, xx = y + K.DY[k], x + K.DX[k]
+            if 0 <= yy < 25 and 0 <= xx < 30 and a[yy, xx]:
+                expected.add((int(a[yy, xx]), int(b[y, x])))
+                hit[b[y, x]] |= a[yy, xx] == 1
+    assert set(map(tuple, K.adjacent_label_pairs(a, b).tolist())) == expected
+    np.testing.assert_array_equal(K.labels_next_to(b, nb, a, 1), hit)
