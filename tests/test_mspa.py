@@ -162,6 +162,42 @@ def test_edge_width_two_on_a_square():
     assert set(np.unique(out[(a == 1) & ~core])) == {3}
 
 
+def test_loop_bridge_growth_gives_a_pixel_next_to_two_links_to_one_of_them():
+    from ecnet_lab.mspa import _kernels as K
+
+    # links a = (2, 3) and b = (3, 2) on a diagonal step between two core pixels (1, 3) and (4, 2)
+    mask = np.ones((6, 6), bool)
+    mask[1, 3] = mask[4, 2] = False
+    seed = np.zeros((6, 6), bool)
+    seed[2, 3] = seed[3, 2] = True
+    limits = K.growth_limits(1.5**2)
+    np.testing.assert_array_equal(limits, [2.0, 2.25])
+    region = K.growing_disks(seed, mask, limits)
+    # (2, 2) goes to b (its southern neighbour), (3, 3) to a (its northern one): the corner
+    # pixels behind them are 2 pixels from their source and stay out, the other two join
+    assert region[2, 2] and region[3, 3]
+    assert not region[1, 2] and not region[4, 3]
+    assert region[1, 4] and region[4, 1]
+
+
+def test_loop_bridge_growth_lets_straight_pixels_join_one_step_late():
+    from ecnet_lab.mspa import _kernels as K
+
+    mask = np.ones((7, 7), bool)
+    mask[2, 3] = False  # a core pixel right above the link
+    seed = np.zeros((7, 7), bool)
+    seed[3, 3] = True
+    limits = K.growth_limits(2.5**2)
+    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25])
+    region = K.growing_disks(seed, mask, limits)
+    # (3, 1), two pixels straight ahead of the link, joins at step 3 instead of 2 ...
+    assert region[3, 1] and region[3, 5] and region[5, 3]
+    # ... the pixels at offset (1, 2) join through the diagonal pixels at step 3 ...
+    assert region[1, 2] and region[1, 4] and region[2, 1] and region[4, 1]
+    # ... and (1, 3), behind the core pixel, would need a fourth step
+    assert not region[1, 3]
+
+
 def test_connectivity_four_separates_diagonal_patches():
     a = np.zeros((16, 16))
     a[1:7, 1:7] = 1

@@ -269,6 +269,95 @@ def geodesic_disks(seed, mask, r2, conn8):
     return out
 
 
+def growth_limits(r2: float) -> np.ndarray:
+    """Squared-distance limits of the steps of :func:`growing_disks` for disks ``|q - p|^2 < r2``.
+
+    There is one step per unit of the largest city-block length of a disk offset; step 1
+    admits the 4-neighbours of the seeds, step ``k >= 2`` pixels closer than ``k - 1/2`` to
+    their seed, never farther than the disk allows.
+    """
+    rad = int(np.sqrt(r2)) + 1
+    steps = max(abs(dy) + abs(dx) for dy in range(rad + 1) for dx in range(rad + 1) if dy * dy + dx * dx < r2)
+    return np.array([min(r2, 2.0 if k == 1 else (k - 0.5) ** 2) for k in range(1, steps + 1)], np.float64)
+
+
+@nb.njit(cache=True)
+def growing_disks(seed, mask, limits):
+    """Grow ``seed`` pixels inside ``mask`` by 4-neighbour steps, each pixel carrying its source seed.
+
+    At step ``k`` every ``mask`` pixel not reached yet and 4-adjacent to pixels reached at
+    earlier steps takes, among those neighbours (in the order north, west, south, east;
+    ties to the first), the source nearest to it (squared Euclidean distance), and joins
+    when that distance is below ``limits[k - 1]``. Pixels that do not join may join at a
+    later step. Returns the reached pixels (seeds included).
+    """
+    h, w = mask.shape
+    src = np.full((h, w), -1, np.int64)
+    step = np.full((h, w), -1, np.int64)
+    front = np.empty(h * w, np.int64)
+    n_front = 0
+    for y in range(h):
+        for x in range(w):
+            if seed[y, x]:
+                src[y, x] = y * w + x
+                step[y, x] = 0
+                front[n_front] = y * w + x
+                n_front += 1
+    cand = np.empty(h * w, np.int64)
+    best_src = np.empty(h * w, np.int64)
+    queued = np.zeros((h, w), np.uint8)
+    for k in range(1, len(limits) + 1):
+        # candidates: unreached mask pixels next to reached ones (reached pixels stay in the front
+        # while they have unreached mask neighbours)
+        n_cand = 0
+        keep = 0
+        for i in range(n_front):
+            p = front[i]
+            y = p // w
+            x = p % w
+            waiting = False
+            for j in range(4):
+                yy = y + DY[2 * j + 1]
+                xx = x + DX[2 * j + 1]
+                if 0 <= yy < h and 0 <= xx < w and mask[yy, xx] and step[yy, xx] < 0:
+                    waiting = True
+                    if not queued[yy, xx]:
+                        queued[yy, xx] = 1
+                        cand[n_cand] = yy * w + xx
+                        n_cand += 1
+            if waiting:
+                front[keep] = p
+                keep += 1
+        n_front = keep
+        for i in range(n_cand):
+            p = cand[i]
+            y = p // w
+            x = p % w
+            best = np.inf
+            bs = -1
+            for j in (1, 7, 5, 3):  # north, west, south, east
+                yy = y + DY[j]
+                xx = x + DX[j]
+                if 0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k:
+                    s = src[yy, xx]
+                    d2 = float((y - s // w) ** 2 + (x - s % w) ** 2)
+                    if d2 < best:
+                        best = d2
+                        bs = s
+            best_src[i] = bs if best < limits[k - 1] else -1
+        for i in range(n_cand):
+            p = cand[i]
+            y = p // w
+            x = p % w
+            queued[y, x] = 0
+            if best_src[i] >= 0:
+                src[y, x] = best_src[i]
+                step[y, x] = k
+                front[n_front] = p
+                n_front += 1
+    return step >= 0
+
+
 @nb.njit(cache=True)
 def _better(d, lab, d_old, lab_old):
     if d < d_old - 1e-9:
