@@ -75,17 +75,23 @@ def test_oi_thin_matches_plain_passes(seed, connectivity):
 
 
 def _zones_by_heap(core_lab, region, conn8):
-    """Nearest core label by Dijkstra on exact (edges, corners) step counts; ties to the smaller label."""
+    """Nearest core label by Dijkstra on exact (edges, corners) step counts. A pixel next to core
+    starts from its nearest core neighbour, the first in raster order on ties; ties further
+    inside go to the smaller label."""
     h, w = region.shape
     steps = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy or dx) and (conn8 or not (dy and dx))]
     best = {}
     heap = []
     for y, x in zip(*np.nonzero(region), strict=True):
-        for dy, dx in steps:
+        start = None
+        for dy, dx in steps:  # raster order
             yy, xx = y + dy, x + dx
             if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx]:
                 a, b = (0, 1) if dy and dx else (1, 0)
-                heapq.heappush(heap, (round(a + b * SQRT2, 9), int(core_lab[yy, xx]), a, b, y, x))
+                if start is None or a + b * SQRT2 < start[0] - 1e-9:
+                    start = (round(a + b * SQRT2, 9), int(core_lab[yy, xx]), a, b, y, x)
+        if start is not None:
+            heapq.heappush(heap, start)
     while heap:
         _, lab, a, b, y, x = heapq.heappop(heap)
         if (y, x) in best:

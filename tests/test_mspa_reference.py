@@ -9,7 +9,10 @@ codes), so for ``transition=False`` the reference is recoded with GTB's document
 At connectivity 8 and edge width 1 we are pixel-identical to the reference on the hand-made
 cases, the missing-data probes below, the Corsica example, every Hong Kong period and the
 synthetic city (all four transition/intext combinations), and the tests demand equality;
-at connectivity 8 and edge width 2 as well on Corsica, the crops and random patterns.
+at connectivity 8 and edge width 2 as well on Corsica, the crops and random patterns (and at
+width 3 on random patterns). At connectivity 4 and edge widths 1 and 2 we are identical on the
+hand-made connectivity-4 cases, random patterns, Corsica and the test crops (over the ten Hong
+Kong periods two isolated skeleton pixels still differ at width 1 and four at width 2).
 For the other parameters the engines still disagree on a small share of pixels (see
 ``AGREEMENT``: floors only ever go up); every failure prints the first differing pixels with
 their neighbourhoods.
@@ -33,7 +36,7 @@ else:
     pyguidos = pytest.importorskip("pyguidos", reason="pyguidos (the JRC MSPA reference) is not installed")
     _engine = pytest.importorskip("pyguidos._mspa._mspa", reason="pyguidos has no compiled MSPA engine here")
 
-from test_mspa import HAND_CASES, pattern
+from test_mspa import HAND_CASES, HAND_CASES_4, pattern
 
 from ecnet_lab.mspa import mspa, mspa_stats
 
@@ -94,6 +97,16 @@ def test_hand_made_cases_match_reference(case, transition, intext):
     )
 
 
+@pytest.mark.parametrize("case", sorted(HAND_CASES_4))
+@pytest.mark.parametrize(("transition", "intext"), [(True, True), (True, False), (False, True), (False, False)])
+def test_connectivity_four_hand_made_cases_match_reference(case, transition, intext):
+    text, edge_width = HAND_CASES_4[case]
+    a = pattern(text)
+    fg, missing = a == 1, np.isnan(a)
+    kwargs = {"connectivity": 4, "edge_width": edge_width, "transition": transition, "intext": intext}
+    assert_identical(ours(fg, missing, **kwargs), reference(fg, missing, **kwargs))
+
+
 def random_pattern(shape, seed, *, sigma=2.0, threshold=0.5):
     from scipy import ndimage as ndi
 
@@ -104,12 +117,12 @@ def random_pattern(shape, seed, *, sigma=2.0, threshold=0.5):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize(("connectivity", "edge_width"), [(8, 1), (4, 1), (4, 2)])
 @pytest.mark.parametrize(("transition", "intext"), [(True, True), (False, False)])
-def test_random_patterns_identical_at_edge_width_1(seed, transition, intext):
+def test_random_patterns_identical(seed, connectivity, edge_width, transition, intext):
     fg = random_pattern((150, 150), seed)
-    assert_identical(
-        ours(fg, transition=transition, intext=intext), reference(fg, transition=transition, intext=intext)
-    )
+    kwargs = {"connectivity": connectivity, "edge_width": edge_width, "transition": transition, "intext": intext}
+    assert_identical(ours(fg, **kwargs), reference(fg, **kwargs))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -242,9 +255,9 @@ AGREEMENT = {
     (8, 1): 1.0,
     (8, 2): 1.0,
     (8, 5): 0.9995,
-    (4, 1): 0.9964,
-    (4, 2): 0.9883,
-    (4, 5): 0.9658,
+    (4, 1): 1.0,
+    (4, 2): 1.0,
+    (4, 5): 0.9985,
 }
 
 
@@ -274,9 +287,11 @@ def test_corsica_identical():
     assert_identical(*_default_pair("corsica"))
 
 
-def test_corsica_identical_at_edge_width_2():
+@pytest.mark.parametrize(("connectivity", "edge_width"), [(8, 2), (4, 1), (4, 2)])
+def test_corsica_identical_at_other_parameters(connectivity, edge_width):
     fg, missing = _corsica()
-    assert_identical(ours(fg, missing, edge_width=2), reference(fg, missing, edge_width=2))
+    kwargs = {"connectivity": connectivity, "edge_width": edge_width}
+    assert_identical(ours(fg, missing, **kwargs), reference(fg, missing, **kwargs))
 
 
 @pytest.mark.parametrize("source", ["synthetic city", "corsica crop", "hong kong crop"])

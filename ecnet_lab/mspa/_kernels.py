@@ -14,6 +14,8 @@ import numpy as np
 DY = np.array([-1, -1, -1, 0, 1, 1, 1, 0], np.int64)
 DX = np.array([-1, 0, 1, 1, 1, 0, -1, -1], np.int64)
 _IS_EDGE_NEIGHBOUR = np.array([False, True, False, True, False, True, False, True])
+#: The neighbour indices in raster order (row by row, left to right).
+_RASTER = np.array([0, 1, 2, 7, 3, 6, 5, 4], np.int64)
 
 
 def _adjacent8(a: int, b: int) -> bool:
@@ -78,12 +80,14 @@ def _code(x, p, off):
     return code
 
 
-def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray) -> np.ndarray:
+def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray, loose_diagonals: bool = False) -> np.ndarray:
     """Order-independent homotopic thinning of ``x`` (in place) that never deletes ``anchor`` pixels.
 
     At every pass all simple pixels are found; a simple pixel is deleted unless deleting it
     together with one of its simple neighbours would change the topology (then both stay).
-    ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
+    With ``loose_diagonals`` (the JRC engine's rule at connectivity 4) a diagonal simple
+    neighbour does not hold a pixel when the two pixels 4-adjacent to both of them are simple
+    too. ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
 
     The passes are computed incrementally: a pixel's simplicity only changes when one of its
     neighbours is deleted, and the fate of a simple pixel that stayed only changes when its
@@ -92,11 +96,11 @@ def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray) -> np.ndarray:
     """
     if not x.flags.c_contiguous:
         raise ValueError("oi_thin thins x in place: x must be C-contiguous")
-    return _oi_thin(x, np.ascontiguousarray(anchor), table)
+    return _oi_thin(x, np.ascontiguousarray(anchor), table, loose_diagonals)
 
 
 @nb.njit(cache=True)
-def _oi_thin(x, anchor, table):
+def _oi_thin(x, anchor, table, loose_diagonals):
     h, w = x.shape
     xf = x.ravel()
     af = anchor.ravel()
@@ -128,6 +132,8 @@ def _oi_thin(x, anchor, table):
             ok = True
             for k in range(8):
                 if simple[p + off[k]] and not table[code & ~(1 << k)]:
+                    if loose_diagonals and k % 2 == 0 and simple[p + DX[k]] and simple[p + DY[k] * w]:
+                        continue
                     ok = False
                     break
             if ok:
@@ -269,6 +275,65 @@ def geodesic_disks(seed, mask, r2, conn8):
     return out
 
 
+@nb.njit(cache=True)
+def _offer(d2, vy, vx, y, x, yy, xx, r2):
+    """Offer pixel ``(y, x)`` the offset of its neighbour ``(yy, xx)``; True when it is taken."""
+    if d2[yy, xx] >= r2:
+        return False
+    oy = vy[yy, xx] + y - yy
+    ox = vx[yy, xx] + x - xx
+    c = oy * oy + ox * ox
+    if c < d2[y, x] and c < r2:
+        d2[y, x] = c
+        vy[y, x] = oy
+        vx[y, x] = ox
+        return True
+    return False
+
+
+@nb.njit(cache=True)
+def offset_reach(seed, mask, r2):
+    """Pixels reached from ``seed`` pixels by propagating offsets through 4-neighbours in ``mask``.
+
+    Every seed pixel carries the offset (0, 0). Forward and backward raster passes, repeated
+    until nothing changes, offer each ``mask`` pixel the offsets of its 4-neighbours (plus the
+    step); a pixel keeps the shortest one (Euclidean length; the first offered on ties), and
+    only offsets shorter than ``sqrt(r2)`` are kept or passed on. Returns the reached pixels
+    (seeds included) as ``uint8``.
+    """
+    h, w = mask.shape
+    d2 = np.full((h, w), r2, np.float64)
+    vy = np.zeros((h, w), np.int32)
+    vx = np.zeros((h, w), np.int32)
+    todo = np.empty(h * w, np.int64)  # the non-seed mask pixels, in raster order
+    n = 0
+    for y in range(h):
+        for x in range(w):
+            if seed[y, x]:
+                d2[y, x] = 0.0
+            elif mask[y, x]:
+                todo[n] = y * w + x
+                n += 1
+    changed = True
+    while changed:
+        changed = False
+        for i in range(n):
+            y = todo[i] // w
+            x = todo[i] % w
+            if y > 0 and _offer(d2, vy, vx, y, x, y - 1, x, r2):
+                changed = True
+            if x > 0 and _offer(d2, vy, vx, y, x, y, x - 1, r2):
+                changed = True
+        for i in range(n - 1, -1, -1):
+            y = todo[i] // w
+            x = todo[i] % w
+            if y < h - 1 and _offer(d2, vy, vx, y, x, y + 1, x, r2):
+                changed = True
+            if x < w - 1 and _offer(d2, vy, vx, y, x, y, x + 1, r2):
+                changed = True
+    return (d2 < r2).view(np.uint8)
+
+
 def growth_limits(r2: float) -> np.ndarray:
     """Squared-distance limits of the steps of :func:`growing_disks` for disks ``|q - p|^2 < r2``.
 
@@ -369,8 +434,10 @@ def influence_zones(core_lab: np.ndarray, region: np.ndarray, conn8: bool) -> np
     """Label every ``region`` pixel with its geodesically nearest core label.
 
     Distances grow by 1 across an edge and by sqrt(2) across a corner (the chamfer
-    approximation of the Euclidean distance inside the region); ties go to the smaller label.
-    Returns the labels (``int32``; 0 outside ``region`` and where no core is reachable).
+    approximation of the Euclidean distance inside the region). A pixel next to several core
+    components takes the nearest core neighbour that comes first in raster order; ties met
+    further inside the region go to the smaller label. Returns the labels (``int32``; 0
+    outside ``region`` and where no core is reachable).
 
     Dijkstra's propagation with a bucket queue: pixels are settled by unit distance bands
     ``[k, k + 1)``; steps are at least 1 long, so a pixel cannot improve another one of its
@@ -411,7 +478,7 @@ def _influence_zones(core_lab, region, conn8, out):
     for i in range(n):
         y = ys[i]
         x = xs[i]
-        for k in range(8):
+        for k in _RASTER:
             if not conn8 and k % 2 == 0:
                 continue
             yy = y + DY[k]
@@ -419,7 +486,7 @@ def _influence_zones(core_lab, region, conn8, out):
             if yy < 0 or yy >= h or xx < 0 or xx >= w or core_lab[yy, xx] == 0:
                 continue
             d = diag if k % 2 == 0 else 1.0
-            if _better(d, core_lab[yy, xx], dist[i], lab[i] if lab[i] > 0 else 1 << 62):
+            if d < dist[i] - 1e-9:
                 dist[i] = d
                 lab[i] = core_lab[yy, xx]
         if lab[i] > 0:
