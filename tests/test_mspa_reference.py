@@ -132,6 +132,26 @@ def test_random_patterns_identical_at_edge_widths_2_and_3(seed, edge_width):
     assert_identical(ours(fg, edge_width=edge_width), reference(fg, edge_width=edge_width))
 
 
+@pytest.mark.parametrize(("branch", "extension", "upper_link"), [(1, 0, 3), (2, 0, 67), (2, 1, 3), (1, 1, 67)])
+def test_thinning_examines_only_pixels_next_to_the_last_deletions(branch, extension, upper_link):
+    """Connectivity 4, edge width 1: a loop reaches a single core pixel through the corner of its
+    edge ring; a branch hangs on the left of the ring and the ring's bottom row may extend to
+    the right. The two diagonal link pixels next to the core block each other, but the upper
+    one goes when the branch's last pixels and the ring's right pixel go at the same pass (the
+    branch pixel not yet examined keeps the lower link pixel non-simple while the upper one is
+    examined): that is when the branch is one pixel longer than the extension."""
+    fg = np.zeros((24, 16), bool)
+    fg[1:4, 2:5] = True
+    fg[2, 3] = False  # a small ring (the loop)
+    fg[4:8, 3] = True  # down to the corner of a 3 x 3 block around a single core pixel
+    fg[8:11, 3:6] = True
+    fg[9 : 11 + branch, 2] = True
+    fg[10, 6 : 6 + extension] = True
+    ref = reference(fg, connectivity=4, edge_width=1)
+    assert (ref[8, 4], ref[9, 3]) == (upper_link, 67)
+    assert_identical(ours(fg, connectivity=4, edge_width=1), ref)
+
+
 @pytest.mark.parametrize("orientation", ["as is", "flipped left-right", "flipped up-down", "transposed"])
 def test_loop_bridge_growth_gives_shared_pixels_to_one_link(orientation):
     """A two-pixel diagonal link between two core pixels (edge width 2): the reference gives

@@ -83,16 +83,17 @@ def _code(x, p, off):
 def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray, loose_diagonals: bool = False) -> np.ndarray:
     """Order-independent homotopic thinning of ``x`` (in place) that never deletes ``anchor`` pixels.
 
-    At every pass all simple pixels are found; a simple pixel is deleted unless deleting it
-    together with one of its simple neighbours would change the topology (then both stay).
-    With ``loose_diagonals`` (the JRC engine's rule at connectivity 4) a diagonal simple
-    neighbour does not hold a pixel when the two pixels 4-adjacent to both of them are simple
-    too. ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
+    The thinning goes by passes. At the first pass every simple pixel is examined; at each
+    later pass only the simple pixels 8-adjacent to a pixel deleted at the previous pass are
+    (the JRC engine works so: a pixel freed only by a change two pixels away waits until one
+    of its own neighbours is deleted). An examined pixel is deleted unless deleting it together
+    with one of its simple neighbours (examined or not) would change the topology (then it
+    stays). With ``loose_diagonals`` (the JRC engine's rule at connectivity 4) a diagonal
+    simple neighbour does not hold a pixel when the two pixels 4-adjacent to both of them are
+    simple too. ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
 
-    The passes are computed incrementally: a pixel's simplicity only changes when one of its
-    neighbours is deleted, and the fate of a simple pixel that stayed only changes when its
-    neighbourhood or the simplicity of a neighbour changes, so each pass revisits only the
-    pixels around the previous pass's deletions.
+    Simplicity only changes next to deleted pixels, so each pass updates and examines only
+    the pixels around the previous pass's deletions.
     """
     if not x.flags.c_contiguous:
         raise ValueError("oi_thin thins x in place: x must be C-contiguous")
@@ -113,7 +114,6 @@ def _oi_thin(x, anchor, table, loose_diagonals):
     mark = np.zeros(h * w, np.uint8)
     todo = np.empty(n_free + 1, np.int64)
     deleted = np.empty(n_free + 1, np.int64)
-    changed = np.empty(n_free + 1, np.int64)
     n_todo = 0
     for r in range(1, h - 1):
         for p in range(r * w + 1, r * w + w - 1):
@@ -124,7 +124,7 @@ def _oi_thin(x, anchor, table, loose_diagonals):
                     todo[n_todo] = p
                     n_todo += 1
     while n_todo > 0:
-        # the simple pixels whose fate may have changed: delete those in no blocking pair
+        # the examined simple pixels: delete those in no blocking pair
         n_del = 0
         for i in range(n_todo):
             p = todo[i]
@@ -145,36 +145,23 @@ def _oi_thin(x, anchor, table, loose_diagonals):
             p = deleted[i]
             xf[p] = 0
             simple[p] = 0
-            changed[i] = p
-        # simplicity changes only next to deleted pixels
-        n_changed = n_del
+        # next pass: simplicity changes only next to deleted pixels, and only the simple
+        # pixels next to a deleted pixel are examined again
+        n_todo = 0
         for i in range(n_del):
             p = deleted[i]
             for k in range(8):
                 q = p + off[k]
                 if xf[q] and not af[q] and not mark[q]:
                     mark[q] = 1
-                    now = 1 if table[_code(xf, q, off)] else 0
-                    if now != simple[q]:
-                        simple[q] = now
-                        changed[n_changed] = q
-                        n_changed += 1
+                    simple[q] = 1 if table[_code(xf, q, off)] else 0
+                    if simple[q]:
+                        todo[n_todo] = q
+                        n_todo += 1
         for i in range(n_del):
             p = deleted[i]
             for k in range(8):
                 mark[p + off[k]] = 0
-        # next pass: the simple pixels next to a change
-        n_todo = 0
-        for i in range(n_changed):
-            p = changed[i]
-            for k in range(8):
-                q = p + off[k]
-                if simple[q] and not mark[q]:
-                    mark[q] = 1
-                    todo[n_todo] = q
-                    n_todo += 1
-        for i in range(n_todo):
-            mark[todo[i]] = 0
     return x
 
 

@@ -27,7 +27,12 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    anchored on the core keeps what links core parts or encloses background: at every pass
    all simple pixels (``connectivity``-connected foreground, dual background) are found and
    deleted together, except that two simple neighbours whose joint deletion would change
-   the topology both stay (two-pixel-wide passages stay two pixels wide). At connectivity 4
+   the topology both stay (two-pixel-wide passages stay two pixels wide). After the first
+   pass only the simple pixels next to (8-adjacent to) a pixel deleted at the previous pass
+   are examined (the JRC engine thins from a queue of such pixels): a pixel freed by a change
+   two pixels away waits until one of its own neighbours goes, so a branch pixel can survive
+   one pass longer and briefly hold a neighbour, which decides which of two diagonal pixels
+   blocking each other at a core's last link goes. At connectivity 4
    a diagonal pair holds only when one of the two pixels 4-adjacent to both is not a simple
    pixel (background, core or a pixel that cannot go): the outer corner pixel of a
    two-pixel-wide bend goes and two-pixel-wide dead ends are eroded away, while diagonal
