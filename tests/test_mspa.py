@@ -257,9 +257,9 @@ def test_loop_bridge_growth_gives_a_pixel_next_to_two_links_to_one_of_them():
     mask[1, 3] = mask[4, 2] = False
     seed = np.zeros((6, 6), bool)
     seed[2, 3] = seed[3, 2] = True
-    limits = K.growth_limits(1.5**2)
+    limits = K.growth_limits(2)
     np.testing.assert_array_equal(limits, [2.0, 2.25])
-    region = K.growing_disks(seed, mask, limits)
+    region = K.growing_disks(seed, mask, limits, True)
     # (2, 2) goes to b (its southern neighbour), (3, 3) to a (its northern one): the corner
     # pixels behind them are 2 pixels from their source and stay out, the other two join
     assert region[2, 2] and region[3, 3]
@@ -274,15 +274,52 @@ def test_loop_bridge_growth_lets_straight_pixels_join_one_step_late():
     mask[2, 3] = False  # a core pixel right above the link
     seed = np.zeros((7, 7), bool)
     seed[3, 3] = True
-    limits = K.growth_limits(2.5**2)
+    limits = K.growth_limits(3)
     np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25])
-    region = K.growing_disks(seed, mask, limits)
+    region = K.growing_disks(seed, mask, limits, True)
     # (3, 1), two pixels straight ahead of the link, joins at step 3 instead of 2 ...
     assert region[3, 1] and region[3, 5] and region[5, 3]
     # ... the pixels at offset (1, 2) join through the diagonal pixels at step 3 ...
     assert region[1, 2] and region[1, 4] and region[2, 1] and region[4, 1]
     # ... and (1, 3), behind the core pixel, would need a fourth step
     assert not region[1, 3]
+
+
+def test_loop_bridge_growth_takes_outward_diagonal_steps_between_body_pixels():
+    from ecnet_lab.mspa import _kernels as K
+
+    mask = np.ones((9, 9), bool)
+    mask[5, 5] = False  # a core pixel diagonal to the link
+    seed = np.zeros((9, 9), bool)
+    seed[4, 4] = True
+    limits = K.growth_limits(4)
+    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25])
+    straight = K.growing_disks(seed, mask, limits, False)
+    diagonal = K.growing_disks(seed, mask, limits, True)
+    # (5, 6) at offset (1, 2) is reached late (step 4, from (4, 6)), so (5, 7) at offset (1, 3)
+    # would need a fifth 4-neighbour step; the diagonal step from (4, 6) (reached at step 3,
+    # both pixels beside the step in the body) brings it in at step 4, and likewise (7, 5)
+    assert not straight[5, 7] and not straight[7, 5]
+    assert diagonal[5, 7] and diagonal[7, 5]
+    changed = np.zeros((9, 9), bool)
+    changed[5, 7] = changed[7, 5] = True
+    np.testing.assert_array_equal(straight ^ diagonal, changed)
+
+
+def test_loop_bridge_growth_keeps_the_outer_ring_for_the_last_step():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25, 16.0, 20.25])
+    mask = np.ones((11, 11), bool)
+    mask[4, 4] = mask[6, 4] = False  # core pixels at offsets (-1, 3) and (1, 3) from the link
+    seed = np.zeros((11, 11), bool)
+    seed[5, 1] = True
+    region = K.growing_disks(seed, mask, limits, False)
+    # (5, 5) at offset (0, 4), 4 pixels away, waits for the last step (6) instead of joining at
+    # step 5, so (4, 5) and (6, 5) at offsets (-1, 4) and (1, 4), reachable only through it, stay out
+    assert region[5, 5]
+    assert not region[4, 5] and not region[6, 5]
 
 
 def test_connectivity_four_separates_diagonal_patches():

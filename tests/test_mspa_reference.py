@@ -126,8 +126,9 @@ def test_random_patterns_identical(seed, connectivity, edge_width, transition, i
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize("edge_width", [2, 3])
-def test_random_patterns_identical_at_edge_widths_2_and_3(seed, edge_width):
+@pytest.mark.parametrize("edge_width", [2, 3, 4])
+def test_random_patterns_identical_at_edge_widths_2_to_4(seed, edge_width):
+    """At edge width 4 every seed needs the diagonal growth steps (3 to 7 pixels differ without)."""
     fg = random_pattern((150, 150), seed)
     assert_identical(ours(fg, edge_width=edge_width), reference(fg, edge_width=edge_width))
 
@@ -274,7 +275,7 @@ HK_PERIODS = [f"{y}-{y + 4}" for y in range(1973, 2023, 5)]
 AGREEMENT = {
     (8, 1): 1.0,
     (8, 2): 1.0,
-    (8, 5): 0.9995,
+    (8, 5): 0.9997,
     (4, 1): 1.0,
     (4, 2): 1.0,
     (4, 5): 0.9985,

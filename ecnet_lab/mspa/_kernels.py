@@ -222,47 +222,6 @@ def _disk_reach(seed, cand, r2, rad, along):
 
 
 @nb.njit(cache=True)
-def geodesic_disks(seed, mask, r2, conn8):
-    """Union over seed pixels ``p`` of the pixels reachable from ``p`` inside ``mask`` without
-    leaving the disk ``|q - p|^2 < r2`` (a geodesic disk of each seed)."""
-    h, w = mask.shape
-    out = np.zeros((h, w), np.uint8)
-    stamp = np.zeros((h, w), np.int64)
-    stack = np.empty(h * w, np.int64)
-    sid = 0
-    for py in range(h):
-        for px in range(w):
-            if not seed[py, px]:
-                continue
-            sid += 1
-            top = 0
-            stack[top] = py * w + px
-            top += 1
-            stamp[py, px] = sid
-            while top > 0:
-                top -= 1
-                idx = stack[top]
-                y = idx // w
-                x = idx % w
-                out[y, x] = 1
-                for k in range(8):
-                    if not conn8 and k % 2 == 0:
-                        continue
-                    yy = y + DY[k]
-                    xx = x + DX[k]
-                    if yy < 0 or yy >= h or xx < 0 or xx >= w:
-                        continue
-                    if stamp[yy, xx] == sid or not mask[yy, xx]:
-                        continue
-                    if (yy - py) * (yy - py) + (xx - px) * (xx - px) >= r2:
-                        continue
-                    stamp[yy, xx] = sid
-                    stack[top] = yy * w + xx
-                    top += 1
-    return out
-
-
-@nb.njit(cache=True)
 def _offer(d2, vy, vx, y, x, yy, xx, r2):
     """Offer pixel ``(y, x)`` the offset of its neighbour ``(yy, xx)``; True when it is taken."""
     if d2[yy, xx] >= r2:
@@ -321,29 +280,38 @@ def offset_reach(seed, mask, r2):
     return (d2 < r2).view(np.uint8)
 
 
-def growth_limits(r2: float) -> np.ndarray:
-    """Squared-distance limits of the steps of :func:`growing_disks` for disks ``|q - p|^2 < r2``.
+def growth_limits(edge_width: int) -> np.ndarray:
+    """Squared-distance limits of the steps of :func:`growing_disks` for the loop/bridge disks
+    of an edge width ``s``, all pixels closer than ``s - 1/2`` to their seed.
 
     There is one step per unit of the largest city-block length of a disk offset; step 1
-    admits the 4-neighbours of the seeds, step ``k >= 2`` pixels closer than ``k - 1/2`` to
-    their seed, never farther than the disk allows.
+    admits the 4-neighbours of the seeds, a later step ``k`` pixels closer than ``k - 1/2``
+    to their seed, the last step those closer than ``s - 1/2`` and the steps before it none
+    at ``s - 1`` or farther.
     """
-    rad = int(np.sqrt(r2)) + 1
-    steps = max(abs(dy) + abs(dx) for dy in range(rad + 1) for dx in range(rad + 1) if dy * dy + dx * dx < r2)
-    return np.array([min(r2, 2.0 if k == 1 else (k - 0.5) ** 2) for k in range(1, steps + 1)], np.float64)
+    s = edge_width
+    r2 = (s - 0.5) ** 2
+    steps = max(dy + dx for dy in range(s) for dx in range(s) if dy * dy + dx * dx < r2)
+    limits = [2.0] + [min((k - 0.5) ** 2, (s - 1.0) ** 2) for k in range(2, steps)] + [r2]
+    return np.array(limits[:steps], np.float64)
 
 
 @nb.njit(cache=True)
-def growing_disks(seed, mask, limits):
-    """Grow ``seed`` pixels inside ``mask`` by 4-neighbour steps, each pixel carrying its source seed.
+def growing_disks(seed, mask, limits, diagonal):
+    """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
-    At step ``k`` every ``mask`` pixel not reached yet and 4-adjacent to pixels reached at
-    earlier steps takes, among those neighbours (in the order north, west, south, east;
-    ties to the first), the source nearest to it (squared Euclidean distance), and joins
-    when that distance is below ``limits[k - 1]``. Pixels that do not join may join at a
-    later step. Returns the reached pixels (seeds included).
+    At step ``k`` every ``mask`` pixel not reached yet takes, among its 4-neighbours reached at
+    earlier steps (in the order north, west, south, east; ties to the first), the source nearest
+    to it (squared Euclidean distance), and joins when that distance is below ``limits[k - 1]``.
+    With ``diagonal``, its diagonal neighbours reached at earlier steps are offered too (after
+    the 4-neighbours, in the order north-west, north-east, south-west, south-east) when both
+    pixels beside the diagonal step are in ``mask`` or seeds and the step moves away from the
+    neighbour's source on both axes. Pixels that do not join may join at a later step. Returns
+    the reached pixels (seeds included).
     """
     h, w = mask.shape
+    order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
+    n_dir = 8 if diagonal else 4
     src = np.full((h, w), -1, np.int64)
     step = np.full((h, w), -1, np.int64)
     front = np.empty(h * w, np.int64)
@@ -368,9 +336,9 @@ def growing_disks(seed, mask, limits):
             y = p // w
             x = p % w
             waiting = False
-            for j in range(4):
-                yy = y + DY[2 * j + 1]
-                xx = x + DX[2 * j + 1]
+            for j in range(n_dir):
+                yy = y + DY[order[j]]
+                xx = x + DX[order[j]]
                 if 0 <= yy < h and 0 <= xx < w and mask[yy, xx] and step[yy, xx] < 0:
                     waiting = True
                     if not queued[yy, xx]:
@@ -387,15 +355,23 @@ def growing_disks(seed, mask, limits):
             x = p % w
             best = np.inf
             bs = -1
-            for j in (1, 7, 5, 3):  # north, west, south, east
-                yy = y + DY[j]
-                xx = x + DX[j]
-                if 0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k:
-                    s = src[yy, xx]
-                    d2 = float((y - s // w) ** 2 + (x - s % w) ** 2)
-                    if d2 < best:
-                        best = d2
-                        bs = s
+            for j in range(n_dir):
+                yy = y + DY[order[j]]
+                xx = x + DX[order[j]]
+                if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
+                    continue
+                s = src[yy, xx]
+                sy = s // w
+                sx = s % w
+                if j >= 4:
+                    if not ((mask[yy, x] or seed[yy, x]) and (mask[y, xx] or seed[y, xx])):
+                        continue
+                    if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
+                        continue
+                d2 = float((y - sy) ** 2 + (x - sx) ** 2)
+                if d2 < best:
+                    best = d2
+                    bs = s
             best_src[i] = bs if best < limits[k - 1] else -1
         for i in range(n_cand):
             p = cand[i]
