@@ -172,10 +172,10 @@ CORE_TIE_4 = """
 ....ECEbb......
 """
 
-# edge width 2: the loop/bridge pixels are those reached by propagating offsets to the skeleton
-# through 4-neighbours (shortest offset kept, shorter than 1.5); the edge pixel on the right of
-# the third row is within 1.5 of a skeleton pixel but is not reached that way
-OFFSET_REACH_4 = """
+# edge width 2: the loop/bridge pixels grow from the skeleton by 4-neighbour steps (as at
+# connectivity 8); the edge pixel on the right of the third row is within 1.5 of a skeleton
+# pixel but is not reached that way
+LATE_REACH_4 = """
 ...BBBB.......
 ...B..B.......
 ...B..B....bbE
@@ -207,10 +207,33 @@ QUEUED_THINNING_4 = """
 ..............
 """
 
+# edge width 3: the same growth as at connectivity 8 (4-neighbour steps, each pixel carrying the
+# link it grew from); the edge pixel above the core pixel in the fifth row is within 2.5 of a
+# link but is not reached in time (propagating the shortest offsets would take it)
+GROWTH_STEPS_4 = """
+................
+......EEEEERRRR.
+....REEEEEEERRR.
+...RREbbEEEERRR.
+.R..RbbbCbEERRR.
+.R...bbbCbbERR..
+.RR.EbbbbbbE....
+.REEEbbbbbbE....
+.EEEEbbCbbb.....
+.EEEEECCbbE.....
+.EEECCCCEEE.....
+.EEECCCCEEE.....
+.EEEEEEEEEER....
+.EEEEEEEEEERR.I.
+.REEEEEEEERR..I.
+................
+"""
+
 HAND_CASES_4 = {
     "wide passages": (WIDE_PASSAGES_4, 1),
     "core tie": (CORE_TIE_4, 1),
-    "offset reach": (OFFSET_REACH_4, 2),
+    "late reach": (LATE_REACH_4, 2),
+    "growth steps": (GROWTH_STEPS_4, 3),
     "queued thinning": (QUEUED_THINNING_4, 1),
 }
 

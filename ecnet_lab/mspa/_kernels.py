@@ -221,65 +221,6 @@ def _disk_reach(seed, cand, r2, rad, along):
     return out
 
 
-@nb.njit(cache=True)
-def _offer(d2, vy, vx, y, x, yy, xx, r2):
-    """Offer pixel ``(y, x)`` the offset of its neighbour ``(yy, xx)``; True when it is taken."""
-    if d2[yy, xx] >= r2:
-        return False
-    oy = vy[yy, xx] + y - yy
-    ox = vx[yy, xx] + x - xx
-    c = oy * oy + ox * ox
-    if c < d2[y, x] and c < r2:
-        d2[y, x] = c
-        vy[y, x] = oy
-        vx[y, x] = ox
-        return True
-    return False
-
-
-@nb.njit(cache=True)
-def offset_reach(seed, mask, r2):
-    """Pixels reached from ``seed`` pixels by propagating offsets through 4-neighbours in ``mask``.
-
-    Every seed pixel carries the offset (0, 0). Forward and backward raster passes, repeated
-    until nothing changes, offer each ``mask`` pixel the offsets of its 4-neighbours (plus the
-    step); a pixel keeps the shortest one (Euclidean length; the first offered on ties), and
-    only offsets shorter than ``sqrt(r2)`` are kept or passed on. Returns the reached pixels
-    (seeds included) as ``uint8``.
-    """
-    h, w = mask.shape
-    d2 = np.full((h, w), r2, np.float64)
-    vy = np.zeros((h, w), np.int32)
-    vx = np.zeros((h, w), np.int32)
-    todo = np.empty(h * w, np.int64)  # the non-seed mask pixels, in raster order
-    n = 0
-    for y in range(h):
-        for x in range(w):
-            if seed[y, x]:
-                d2[y, x] = 0.0
-            elif mask[y, x]:
-                todo[n] = y * w + x
-                n += 1
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n):
-            y = todo[i] // w
-            x = todo[i] % w
-            if y > 0 and _offer(d2, vy, vx, y, x, y - 1, x, r2):
-                changed = True
-            if x > 0 and _offer(d2, vy, vx, y, x, y, x - 1, r2):
-                changed = True
-        for i in range(n - 1, -1, -1):
-            y = todo[i] // w
-            x = todo[i] % w
-            if y < h - 1 and _offer(d2, vy, vx, y, x, y + 1, x, r2):
-                changed = True
-            if x < w - 1 and _offer(d2, vy, vx, y, x, y, x + 1, r2):
-                changed = True
-    return (d2 < r2).view(np.uint8)
-
-
 def growth_limits(edge_width: int) -> np.ndarray:
     """Squared-distance limits of the steps of :func:`growing_disks` for the loop/bridge disks
     of an edge width ``s``, all pixels closer than ``s - 1/2`` to their seed.

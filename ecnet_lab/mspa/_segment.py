@@ -39,7 +39,7 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    pairs closing a loop around a hole, or the last link to a core, stay.
    The kept pixels outside the core (the links) grow into the loop/bridge pixels (inside an
    edge/perforation: the transition pixels); the rest of the connectors are **branches**.
-   At connectivity 8 the growth is a sequence of 4-neighbour steps inside the non-core
+   At both connectivities the growth is a sequence of 4-neighbour steps inside the non-core
    body in which every pixel carries the link it grew from: at each step a pixel not yet
    reached takes, among its 4-neighbours reached at earlier steps, the link nearest to it
    (Euclidean; ties to the neighbour first in the order north, west, south, east) and joins
@@ -61,12 +61,9 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    admit more pixels than the JRC engine, and the JRC engine still leaves out some pixels
    our sixth step admits, mostly pixels reached late (such as (2, 3) at step 6) with a
    single reached 4-neighbour; a rule not found yet.
-   At connectivity 4 the loop/bridge pixels are those reached by propagating offsets to the
-   links through 4-neighbours inside the connectors (forward and backward raster passes until
-   nothing changes), each pixel keeping its shortest offset (the first offered on ties) and
-   passing on only offsets shorter than ``s - 1/2`` (a pixel close to a link but reached only
-   through pixels nearer to other links, or around core, is left out); identical at ``s = 2``,
-   a few rim pixels too many at ``s = 5``.
+   The same growth holds at connectivity 4 (identical at ``s`` = 2 and 3 on Corsica, the Hong
+   Kong periods and random patterns; at ``s`` = 4 and 5 the same kind of pixels is left as at
+   connectivity 8).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
    components, otherwise a loop. A pixel next to two core components (``connectivity``-
@@ -333,11 +330,9 @@ def _segment(
     skeleton = x[1:-1, 1:-1][inner].astype(bool) & body_x
     links = skeleton & ~core_x
     mask = body_x & ~core_x
-    if s > 1 and connectivity == 8:
+    if s > 1:
         limits = K.growth_limits(s)
         region = K.growing_disks(links, mask, limits, len(limits) == s)
-    elif s > 1:
-        region = K.offset_reach(links.view(np.uint8), mask.view(np.uint8), (s - 0.5) ** 2).astype(bool)
     else:
         region = links
 
