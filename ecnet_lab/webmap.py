@@ -115,13 +115,13 @@ def raster_to_png(
     categorical = palette is not None
     web = _to_web_mercator(da, categorical) if reproject else da.astype("float64")
     values = np.asarray(web.values, dtype=float)
-    rgba = np.zeros(values.shape + (4,), dtype=np.uint8)
+    rgba = np.zeros((*values.shape, 4), dtype=np.uint8)
     finite = np.isfinite(values)
     if categorical:
         for code, rgb in palette.items():
             sel = finite & (values == code)
             rgba[sel, :3] = rgb
-            rgba[sel, 3] = int(round(255 * opacity))
+            rgba[sel, 3] = round(255 * opacity)
         lo = hi = None
     else:
         data = values[finite]
@@ -133,7 +133,7 @@ def raster_to_png(
         scaled = np.clip((np.where(finite, values, lo) - lo) / span, 0, 1)
         colours = matplotlib.colormaps[cmap](scaled, bytes=True)
         rgba[...] = colours
-        rgba[..., 3] = np.where(finite, int(round(255 * opacity)), 0)
+        rgba[..., 3] = np.where(finite, round(255 * opacity), 0)
     buf = _stdio.BytesIO()
     Image.fromarray(rgba, mode="RGBA").save(buf, format="PNG", compress_level=3)  # optimize=True costs ~2 s per Mpx
     left, bottom, right, top = web.rio.bounds() if reproject else da.rio.bounds()

@@ -35,6 +35,7 @@ from .profiles import profile_for
 
 __all__ = ["STEPS", "STEP_NAMES", "Step", "ancestors", "optimize_available"]
 
+
 @dataclass(frozen=True)
 class Step:
     """One node of the pipeline DAG.
