@@ -237,8 +237,7 @@ def growth_limits(edge_width: int) -> np.ndarray:
     return np.array(limits[:steps], np.float64)
 
 
-@nb.njit(cache=True)
-def growing_disks(seed, mask, limits, diagonal):
+def growing_disks(seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagonal: bool) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
     At step ``k`` every ``mask`` pixel not reached yet takes, among its 4-neighbours reached at
@@ -250,12 +249,19 @@ def growing_disks(seed, mask, limits, diagonal):
     neighbour's source on both axes. Pixels that do not join may join at a later step. Returns
     the reached pixels (seeds included).
     """
+    index = np.int32 if mask.size < 2**31 else np.int64
+    n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
+    src = np.full(mask.shape, -1, index)
+    step = np.full(mask.shape, -1, np.int16 if len(limits) < 2**15 else np.int64)
+    lists = np.empty((3, n), index)
+    return _growing_disks(seed, mask, limits, diagonal, src, step, lists[0], lists[1], lists[2])
+
+
+@nb.njit(cache=True)
+def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_src):
     h, w = mask.shape
     order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
     n_dir = 8 if diagonal else 4
-    src = np.full((h, w), -1, np.int64)
-    step = np.full((h, w), -1, np.int64)
-    front = np.empty(h * w, np.int64)
     n_front = 0
     for y in range(h):
         for x in range(w):
@@ -264,8 +270,6 @@ def growing_disks(seed, mask, limits, diagonal):
                 step[y, x] = 0
                 front[n_front] = y * w + x
                 n_front += 1
-    cand = np.empty(h * w, np.int64)
-    best_src = np.empty(h * w, np.int64)
     queued = np.zeros((h, w), np.uint8)
     for k in range(1, len(limits) + 1):
         # candidates: unreached mask pixels next to reached ones (reached pixels stay in the front
