@@ -282,6 +282,42 @@ AGREEMENT = {
 }
 
 
+# Differing pixels still left against the reference, per (connectivity, edge width) and map: the
+# maximum over the four transition/intext settings, measured on full maps (pyguidos 2.6.3). They may
+# only go down; a map not listed must be identical.
+KNOWN_DIFFERENCES = {
+    (8, 2): {"1973-1977": 1},
+    (8, 5): {
+        "corsica": 183,
+        "synthetic city": 11,
+        "1973-1977": 212,
+        "1978-1982": 171,
+        "1983-1987": 1964,
+        "1988-1992": 193,
+        "1993-1997": 214,
+        "1998-2002": 481,
+        "2003-2007": 309,
+        "2008-2012": 262,
+        "2013-2017": 226,
+        "2018-2022": 227,
+    },
+    (4, 5): {
+        "corsica": 132,
+        "synthetic city": 19,
+        "1973-1977": 183,
+        "1978-1982": 241,
+        "1983-1987": 268,
+        "1988-1992": 232,
+        "1993-1997": 437,
+        "1998-2002": 242,
+        "2003-2007": 261,
+        "2008-2012": 563,
+        "2013-2017": 258,
+        "2018-2022": 229,
+    },
+}
+
+
 def _agreement(fg, missing, **kwargs) -> tuple[float, str]:
     mine, ref = ours(fg, missing, **kwargs), reference(fg, missing, **kwargs)
     return float((mine == ref).mean()), describe_diff(mine, ref)
@@ -339,13 +375,32 @@ def test_hong_kong_every_period_identical_default_parameters(period):
     assert_identical(*_default_pair(period))
 
 
-@pytest.mark.slow
+def _count_against_known(source, fg, missing, connectivity, edge_width, flags) -> None:
+    allowed = KNOWN_DIFFERENCES.get((connectivity, edge_width), {}).get(source, 0)
+    for transition, intext in flags:
+        kwargs = {"connectivity": connectivity, "edge_width": edge_width, "transition": transition, "intext": intext}
+        mine, ref = ours(fg, missing, **kwargs), reference(fg, missing, **kwargs)
+        differing = int((mine != ref).sum())
+        assert differing <= allowed, f"{source} {kwargs}: {differing} > {allowed}\n{describe_diff(mine, ref)}"
+
+
 @pytest.mark.parametrize("period", HK_PERIODS)
+@pytest.mark.parametrize(("connectivity", "edge_width"), [(8, 2), (4, 1), (4, 2)])
+def test_hong_kong_every_period_at_edge_widths_1_and_2(period, connectivity, edge_width):
+    """Identical on every period (one known pixel at 8/2 in 1973-1977)."""
+    _count_against_known(period, *_hk(period), connectivity, edge_width, [(True, True)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", ["corsica", "synthetic city", *HK_PERIODS])
 @pytest.mark.parametrize("connectivity", [8, 4])
 @pytest.mark.parametrize("edge_width", [1, 2, 5])
-def test_hong_kong_full_grid_agreement(period, connectivity, edge_width):
-    fg, missing = _hk(period)
-    for transition, intext in [(True, True), (True, False), (False, True), (False, False)]:
-        share, report = _agreement(fg, missing, connectivity=connectivity, edge_width=edge_width,
-                                   transition=transition, intext=intext)  # fmt: skip
-        assert share >= AGREEMENT[(connectivity, edge_width)] - 0.015, report
+def test_full_maps_every_parameter_against_known_differences(source, connectivity, edge_width):
+    if source == "corsica":
+        fg, missing = _corsica()
+    elif source == "synthetic city":
+        fg, missing = _synth_city()
+    else:
+        fg, missing = _hk(source)
+    flags = [(True, True), (True, False), (False, True), (False, False)]
+    _count_against_known(source, fg, missing, connectivity, edge_width, flags)
