@@ -38,7 +38,7 @@ def test_square_reach_is_a_square_dilation(r):
     np.testing.assert_array_equal(K.square_reach(seed, r), ndi.maximum_filter(seed, size=2 * r + 1, mode="constant"))
 
 
-def _thin_by_passes(x, anchor, table, loose_diagonals=False):
+def _thin_by_passes(x, anchor, table, loose_diagonals=False, firm_corners=False):
     """The thinning pass by pass: every pixel's simplicity is recomputed at every pass; the
     examined pixels are all simple pixels at the first pass, then the simple pixels next to
     a pixel deleted at the previous pass."""
@@ -49,10 +49,22 @@ def _thin_by_passes(x, anchor, table, loose_diagonals=False):
     def code(y, c):
         return sum(1 << k for k in range(8) if x[y + K.DY[k], c + K.DX[k]])
 
+    def runs_without(y, c, k, simple):
+        """Runs of foreground around (y, c) without neighbour ``k``, a background corner linking
+        its two edge neighbours only when neither is simple."""
+        ring = [bool(x[y + K.DY[j], c + K.DX[j]]) and j != k for j in range(8)]
+        for j in range(0, 8, 2):
+            a, b = (j + 7) % 8, j + 1
+            if ring[a] and ring[b] and not simple[y + K.DY[a], c + K.DX[a]] and not simple[y + K.DY[b], c + K.DX[b]]:
+                ring[j] = True
+        return sum(not ring[j] and ring[(j + 1) % 8] for j in range(8))
+
     def holds(y, c, k, simple):
         """Whether simple neighbour ``k`` of examined pixel (y, c) keeps it."""
-        if not simple[y + K.DY[k], c + K.DX[k]] or table[code(y, c) & ~(1 << k)]:
+        if not simple[y + K.DY[k], c + K.DX[k]]:
             return False
+        if table[code(y, c) & ~(1 << k)]:
+            return firm_corners and k % 2 == 1 and runs_without(y, c, k, simple) != 1
         return not (loose_diagonals and k % 2 == 0 and simple[y, c + K.DX[k]] and simple[y + K.DY[k], c])
 
     while True:
@@ -74,15 +86,19 @@ def _thin_by_passes(x, anchor, table, loose_diagonals=False):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-@pytest.mark.parametrize(("connectivity", "loose_diagonals"), [(8, False), (4, False), (4, True)])
-def test_oi_thin_matches_plain_passes(seed, connectivity, loose_diagonals):
+@pytest.mark.parametrize(
+    ("connectivity", "loose_diagonals", "firm_corners"),
+    [(8, False, False), (8, False, True), (4, False, False), (4, True, False)],
+)
+def test_oi_thin_matches_plain_passes(seed, connectivity, loose_diagonals, firm_corners):
     rng = np.random.default_rng(seed)
     fg = _blobs(rng, (30, 36), 1.5, 0.47)
     fg[0] = fg[-1] = fg[:, 0] = fg[:, -1] = False
     anchor = (fg & (rng.random(fg.shape) < 0.03)).astype(np.uint8)
     table = K.SIMPLE8 if connectivity == 8 else K.SIMPLE4
-    expected = _thin_by_passes(fg.astype(np.uint8), anchor, table, loose_diagonals)
-    np.testing.assert_array_equal(K.oi_thin(fg.astype(np.uint8), anchor, table, loose_diagonals), expected)
+    expected = _thin_by_passes(fg.astype(np.uint8), anchor, table, loose_diagonals, firm_corners)
+    got = K.oi_thin(fg.astype(np.uint8), anchor, table, loose_diagonals, firm_corners)
+    np.testing.assert_array_equal(got, expected)
 
 
 def _zones_by_heap(core_lab, region, conn8):
@@ -143,3 +159,21 @@ def test_adjacent_label_pairs_and_labels_next_to():
                 hit[b[y, x]] |= a[yy, xx] == 1
     assert set(map(tuple, K.adjacent_label_pairs(a, b).tolist())) == expected
     np.testing.assert_array_equal(K.labels_next_to(b, nb, a, 1), hit)
+
+
+@pytest.mark.parametrize("firm_corners", [False, True])
+def test_oi_thin_firm_corners_delay_the_middle_of_a_bar(firm_corners):
+    """A single anchor pixel in a 5 x 5 block, a link down to a second anchor and a branch
+    through the block ending on the left at a three-pixel bar: with firm corners the bar's
+    middle pixel waits a pass, so only the pixel under the anchor on the bar's side stays."""
+    fg = np.zeros((16, 16), np.uint8)
+    fg[1:6, 3:8] = 1
+    fg[4, 1:9] = 1
+    fg[3:6, 1] = 1
+    fg[6, 4:7] = 1
+    fg[7:15, 6] = 1
+    anchor = np.zeros_like(fg)
+    anchor[3, 5] = anchor[14, 6] = 1
+    thin = K.oi_thin(fg.copy(), anchor, K.SIMPLE8, False, firm_corners)
+    np.testing.assert_array_equal(thin, _thin_by_passes(fg, anchor, K.SIMPLE8, False, firm_corners))
+    assert (thin[4, 4], thin[4, 5]) == (1, 0 if firm_corners else 1)

@@ -7,9 +7,8 @@ bridge and branch (GTB codes), ``mspa_stats(classes)`` tabulates their areas,
 
 Agreement with the JRC engine (GuidosToolbox/pyguidos 2.6.3), checked by the test suite on
 the Corsica example, the ten Hong Kong habitat maps and a synthetic city: pixel-identical at
-edge widths 1 and 2 (connectivity 8 and 4; one pixel differs at 8/2 on one Hong Kong
-period), and at width 3 on the maps tried; at width 5 about 1 pixel in 10,000 still differs
-(loop/bridge rims). The rules are listed in :mod:`ecnet_lab.mspa._segment`.
+edge widths 1 and 2 (connectivity 8 and 4), and at width 3 on the maps tried; at width 5
+about 1 pixel in 10,000 still differs (loop/bridge rims). The rules are listed in :mod:`ecnet_lab.mspa._segment`.
 """
 
 from ._api import edge_width_from_metres, foreground_from_classes, mspa, mspa_stats

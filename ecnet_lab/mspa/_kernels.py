@@ -68,6 +68,9 @@ def _touching(members: list[int], adjacent, *, edge_only: bool = True) -> int:
 
 SIMPLE8 = simple_point_table(8)
 SIMPLE4 = simple_point_table(4)
+#: Codes whose foreground neighbours form one run around the pixel (clockwise, corners
+#: included): a diagonal link through a background corner splits the run.
+ONE_RUN = np.array([sum(not c >> k & 1 and c >> (k + 1) % 8 & 1 for k in range(8)) == 1 for c in range(256)])
 
 
 @nb.njit(cache=True)
@@ -80,7 +83,9 @@ def _code(x, p, off):
     return code
 
 
-def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray, loose_diagonals: bool = False) -> np.ndarray:
+def oi_thin(
+    x: np.ndarray, anchor: np.ndarray, table: np.ndarray, loose_diagonals: bool = False, firm_corners: bool = False
+) -> np.ndarray:
     """Order-independent homotopic thinning of ``x`` (in place) that never deletes ``anchor`` pixels.
 
     The thinning goes by passes. At the first pass every simple pixel is examined; at each
@@ -90,18 +95,35 @@ def oi_thin(x: np.ndarray, anchor: np.ndarray, table: np.ndarray, loose_diagonal
     with one of its simple neighbours (examined or not) would change the topology (then it
     stays). With ``loose_diagonals`` (the JRC engine's rule at connectivity 4) a diagonal
     simple neighbour does not hold a pixel when the two pixels 4-adjacent to both of them are
-    simple too. ``x`` must be C-contiguous with its border rows/columns 0. Returns ``x``.
+    simple too. With ``firm_corners`` (the JRC engine's rule at connectivity 8) an edge
+    simple neighbour also holds a pixel when, once that neighbour is gone, the pixel's other
+    neighbours form more than one run around it counting as links only the background corners
+    between two foreground pixels that are not simple (pixels that may go at the same pass do
+    not link through a corner): the middle pixel of a three-pixel bar ending a branch across
+    its last pixel thus waits a pass. ``x`` must be C-contiguous with its border rows/columns
+    0. Returns ``x``.
 
     Simplicity only changes next to deleted pixels, so each pass updates and examines only
     the pixels around the previous pass's deletions.
     """
     if not x.flags.c_contiguous:
         raise ValueError("oi_thin thins x in place: x must be C-contiguous")
-    return _oi_thin(x, np.ascontiguousarray(anchor), table, loose_diagonals)
+    return _oi_thin(x, np.ascontiguousarray(anchor), table, loose_diagonals, firm_corners, SIMPLE8 & ONE_RUN)
 
 
 @nb.njit(cache=True)
-def _oi_thin(x, anchor, table, loose_diagonals):
+def _firm_corner_code(simple, p, off, code):
+    """``code`` with every background corner between two foreground non-simple edge neighbours set."""
+    for j in range(0, 8, 2):
+        a = (j + 7) % 8
+        b = j + 1
+        if code >> a & 1 and code >> b & 1 and not simple[p + off[a]] and not simple[p + off[b]]:
+            code |= 1 << j
+    return code
+
+
+@nb.njit(cache=True)
+def _oi_thin(x, anchor, table, loose_diagonals, firm_corners, one_run):
     h, w = x.shape
     xf = x.ravel()
     af = anchor.ravel()
@@ -131,9 +153,14 @@ def _oi_thin(x, anchor, table, loose_diagonals):
             code = _code(xf, p, off)
             ok = True
             for k in range(8):
-                if simple[p + off[k]] and not table[code & ~(1 << k)]:
+                if not simple[p + off[k]]:
+                    continue
+                if not table[code & ~(1 << k)]:
                     if loose_diagonals and k % 2 == 0 and simple[p + DX[k]] and simple[p + DY[k] * w]:
                         continue
+                    ok = False
+                    break
+                if firm_corners and k % 2 == 1 and not one_run[_firm_corner_code(simple, p, off, code & ~(1 << k))]:
                     ok = False
                     break
             if ok:

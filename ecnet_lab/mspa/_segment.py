@@ -32,7 +32,13 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    are examined (the JRC engine thins from a queue of such pixels): a pixel freed by a change
    two pixels away waits until one of its own neighbours goes, so a branch pixel can survive
    one pass longer and briefly hold a neighbour, which decides which of two diagonal pixels
-   blocking each other at a core's last link goes. At connectivity 4
+   blocking each other at a core's last link goes. At connectivity 8 two edge-adjacent
+   simple pixels also hold each other when, without the other one, a pixel's remaining
+   neighbours are linked only through a background corner between two pixels of which one
+   may go at the same pass (a diagonal link counts only between pixels that cannot go): the
+   middle pixel of a three-pixel bar across a branch's end waits a pass, so such a branch
+   reaches a blocking pair one pass later than a branch ending straight or at a corner
+   (Hong Kong 1973-1977 at edge width 2). At connectivity 4
    a diagonal pair holds only when one of the two pixels 4-adjacent to both is not a simple
    pixel (background, core or a pixel that cannot go): the outer corner pixel of a
    two-pixel-wide bend goes and two-pixel-wide dead ends are eroded away, while diagonal
@@ -326,7 +332,10 @@ def _segment(
     body_x = fgx & ~islet_x
     x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
     anchor = np.pad(core_p | missing_core, 1).view(np.uint8)
-    x = K.oi_thin(x, anchor, K.SIMPLE8) if connectivity == 8 else K.oi_thin(x, anchor, K.SIMPLE4, True)
+    if connectivity == 8:
+        x = K.oi_thin(x, anchor, K.SIMPLE8, firm_corners=True)
+    else:
+        x = K.oi_thin(x, anchor, K.SIMPLE4, loose_diagonals=True)
     skeleton = x[1:-1, 1:-1][inner].astype(bool) & body_x
     links = skeleton & ~core_x
     mask = body_x & ~core_x
