@@ -273,8 +273,10 @@ def growing_disks(seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagon
     With ``diagonal``, its diagonal neighbours reached at earlier steps are offered too (after
     the 4-neighbours, in the order north-west, north-east, south-west, south-east) when both
     pixels beside the diagonal step are in ``mask`` or seeds and the step moves away from the
-    neighbour's source on both axes. Pixels that do not join may join at a later step. Returns
-    the reached pixels (seeds included).
+    neighbour's source on both axes. A pixel does not join when its only reached 4-neighbour
+    offers the nearest source, lies on a diagonal of that source (offset ``(a, a)``) and joined
+    after step ``2 a`` (late). Pixels that do not join may join at a later step. Returns the
+    reached pixels (seeds included).
     """
     index = np.int32 if mask.size < 2**31 else np.int64
     n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
@@ -327,6 +329,8 @@ def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_sr
             x = p % w
             best = np.inf
             bs = -1
+            n_reached = 0  # reached 4-neighbours
+            late_diagonal = False  # the chosen neighbour lies on a diagonal of its source and joined late
             for j in range(n_dir):
                 yy = y + DY[order[j]]
                 xx = x + DX[order[j]]
@@ -335,7 +339,9 @@ def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_sr
                 s = src[yy, xx]
                 sy = s // w
                 sx = s % w
-                if j >= 4:
+                if j < 4:
+                    n_reached += 1
+                else:
                     if not ((mask[yy, x] or seed[yy, x]) and (mask[y, xx] or seed[y, xx])):
                         continue
                     if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
@@ -344,6 +350,10 @@ def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_sr
                 if d2 < best:
                     best = d2
                     bs = s
+                    a = abs(yy - sy)
+                    late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
+            if n_reached == 1 and late_diagonal:
+                bs = -1
             best_src[i] = bs if best < limits[k - 1] else -1
         for i in range(n_cand):
             p = cand[i]

@@ -64,9 +64,18 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    (1, 2) only, does not. This reproduces the JRC engine at ``s`` = 2, 3 and 4 on random
    patterns; at ``s = 4`` 8 to 16 pixels per map are left on Corsica and Hong Kong (pixels
    the JRC engine admits one step after a late neighbour). At ``s = 5`` diagonal offers
-   admit more pixels than the JRC engine, and the JRC engine still leaves out some pixels
-   our sixth step admits, mostly pixels reached late (such as (2, 3) at step 6) with a
-   single reached 4-neighbour; a rule not found yet.
+   admit more pixels than the JRC engine. A pixel whose only reached 4-neighbour lies on a
+   diagonal of its link (offset ``(a, a)``) and joined late (after step ``2 a``, its step in
+   an unobstructed body) does not join at that step: (2, 3) reached at step 6 from (2, 2) that
+   joined at step 5 stays edge (never admitted by the JRC engine on the captured
+   neighbourhoods; nothing changes at ``s <= 4``). The JRC engine still leaves out some pixels
+   our sixth step admits, all with a single reached 4-neighbour and a rule not found yet:
+   (3, 3) reached along (1, 3), (2, 3), (3, 3) when (2, 3) had (1, 3) as its only reached
+   neighbour (never admitted), and mixed cases: (2, 4) reached along (2, 2), (2, 3), (2, 4)
+   likewise (admitted about 1 in 3), (2, 3) from (1, 3) that joined late (1 in 4), (0, 4)
+   from (0, 3) that joined late (1 in 2). Schedules of parallel or raster-order (in place)
+   cross/square steps with nearest-link offsets, vector distance transforms (Danielsson's
+   raster passes) and restrictions to the globally nearest link do not reproduce it.
    The same growth holds at connectivity 4 (identical at ``s`` = 2 and 3 on Corsica, the Hong
    Kong periods and random patterns; at ``s`` = 4 and 5 the same kind of pixels is left as at
    connectivity 8).
