@@ -329,6 +329,28 @@ def test_loop_bridge_growth_takes_outward_diagonal_steps_between_body_pixels():
     np.testing.assert_array_equal(straight ^ diagonal, changed)
 
 
+def test_loop_bridge_growth_sight_step_admits_pixels_seen_from_their_link():
+    from ecnet_lab.mspa import _kernels as K
+
+    mask = np.ones((11, 11), bool)
+    mask[6, 6] = False  # offset (1, 1) from the link: (1, 2) is reached late, from (0, 2)
+    mask[5, 8] = False  # offset (0, 3): (1, 3) has no other way in
+    seed = np.zeros((11, 11), bool)
+    seed[5, 5] = True
+    limits = K.growth_limits(4)
+    without = K.growing_disks(seed, mask, limits, True)
+    with_sight = K.growing_disks(seed, mask, limits, True, sight_steps=1)
+    # (1, 3) would need a fifth step after (1, 2); the sight step admits it because the segment
+    # from the link, through (0, 1) and (1, 2), lies in reached pixels; nothing else changes
+    changed = np.zeros((11, 11), bool)
+    changed[6, 8] = True
+    np.testing.assert_array_equal(without ^ with_sight, changed)
+    # without (1, 2) the segment to (1, 3) crosses a pixel outside the body: it stays out
+    blocked = mask.copy()
+    blocked[6, 7] = False
+    assert not K.growing_disks(seed, blocked, limits, True, sight_steps=1)[6, 8]
+
+
 def test_loop_bridge_growth_keeps_the_outer_ring_for_the_last_step():
     from ecnet_lab.mspa import _kernels as K
 

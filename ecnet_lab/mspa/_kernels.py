@@ -264,7 +264,9 @@ def growth_limits(edge_width: int) -> np.ndarray:
     return np.array(limits[:steps], np.float64)
 
 
-def growing_disks(seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagonal: bool) -> np.ndarray:
+def growing_disks(
+    seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagonal: bool, sight_steps: int = 0
+) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
     At step ``k`` every ``mask`` pixel not reached yet takes, among its 4-neighbours reached at
@@ -275,19 +277,52 @@ def growing_disks(seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagon
     pixels beside the diagonal step are in ``mask`` or seeds and the step moves away from the
     neighbour's source on both axes. A pixel does not join when its only reached 4-neighbour
     offers the nearest source, lies on a diagonal of that source (offset ``(a, a)``) and joined
-    after step ``2 a`` (late). Pixels that do not join may join at a later step. Returns the
-    reached pixels (seeds included).
+    after step ``2 a`` (late). Pixels that do not join may join at a later step. After the
+    ``len(limits)`` steps, ``sight_steps`` more steps with the last limit admit a pixel only when
+    its source sees it: every pixel of the digital segment between them (both roundings of the
+    half-way points) was reached at an earlier step. Returns the reached pixels (seeds included).
     """
     index = np.int32 if mask.size < 2**31 else np.int64
     n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
     src = np.full(mask.shape, -1, index)
-    step = np.full(mask.shape, -1, np.int16 if len(limits) < 2**15 else np.int64)
+    step = np.full(mask.shape, -1, np.int16 if len(limits) + sight_steps < 2**15 else np.int64)
     lists = np.empty((3, n), index)
-    return _growing_disks(seed, mask, limits, diagonal, src, step, lists[0], lists[1], lists[2])
+    all_limits = np.concatenate([limits, np.full(sight_steps, limits[-1])]) if sight_steps else limits
+    gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
+    return _growing_disks(seed, mask, all_limits, gated, diagonal, src, step, lists[0], lists[1], lists[2])
 
 
 @nb.njit(cache=True)
-def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_src):
+def _in_sight(step, k, w, source, y, x):
+    """Whether every pixel of the digital segment from ``source`` to ``(y, x)`` (points ``t / n``
+    of the way for ``t = 1 .. n - 1``, ``n`` the chessboard length, rounded half up and half
+    down) was reached before step ``k``."""
+    sy = source // w
+    sx = source % w
+    dy = y - sy
+    dx = x - sx
+    n = max(abs(dy), abs(dx))
+    for t in range(1, n):
+        for up in (True, False):
+            py = sy + _round_div(dy * t, n, up)
+            px = sx + _round_div(dx * t, n, up)
+            if not (0 <= step[py, px] < k):
+                return False
+    return True
+
+
+@nb.njit(cache=True)
+def _round_div(a, n, up):
+    """``a / n`` rounded to the nearest integer, halves up (``up``) or down."""
+    q2 = 2 * a + (n if up else -n)
+    q = q2 // (2 * n)
+    if not up and q2 % (2 * n) != 0:
+        q += 1
+    return q
+
+
+@nb.njit(cache=True)
+def _growing_disks(seed, mask, limits, gated, diagonal, src, step, front, cand, best_src):
     h, w = mask.shape
     order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
     n_dir = 8 if diagonal else 4
@@ -353,6 +388,8 @@ def _growing_disks(seed, mask, limits, diagonal, src, step, front, cand, best_sr
                     a = abs(yy - sy)
                     late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
             if n_reached == 1 and late_diagonal:
+                bs = -1
+            if bs >= 0 and k >= gated and not _in_sight(step, k, w, bs, y, x):
                 bs = -1
             best_src[i] = bs if best < limits[k - 1] else -1
         for i in range(n_cand):

@@ -61,10 +61,15 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    beside that diagonal step are body pixels and the step moves away from the link on both
    axes (offered after the 4-neighbours: north-west, north-east, south-west, south-east): a
    pixel at offset (1, 3) thus joins from (0, 2) at step 4 while (0, 3), reached from
-   (1, 2) only, does not. This reproduces the JRC engine at ``s`` = 2, 3 and 4 on random
-   patterns; at ``s = 4`` 8 to 16 pixels per map are left on Corsica and Hong Kong (pixels
-   the JRC engine admits one step after a late neighbour). At ``s = 5`` diagonal offers
-   admit more pixels than the JRC engine. A pixel whose only reached 4-neighbour lies on a
+   (1, 2) only, does not. When the disk takes ``s`` steps the growth also goes on for one
+   more step (same limit) in which a pixel joins only when its link sees it: every pixel of
+   the digital segment between them (the points ``t / n`` of the way, ``n`` the chessboard
+   length, rounded half up and half down) was reached before. A pixel at (1, 3) whose
+   neighbour (1, 2) joined late at ``s = 4`` thus joins one step after it, while a pixel
+   reached from (0, 3) alone does not. This reproduces the JRC engine at ``s`` = 2, 3 and 4
+   on random patterns, and at ``s = 4`` leaves 5 pixels on Corsica and the Hong Kong periods
+   at connectivity 8 (none at 4; 128 and 240 without the sight step). At ``s = 5`` diagonal
+   offers and the sight step admit more pixels than the JRC engine. A pixel whose only reached 4-neighbour lies on a
    diagonal of its link (offset ``(a, a)``) and joined late (after step ``2 a``, its step in
    an unobstructed body) does not join at that step: (2, 3) reached at step 6 from (2, 2) that
    joined at step 5 stays edge (never admitted by the JRC engine on the captured
@@ -76,8 +81,8 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    from (0, 3) that joined late (1 in 2). Schedules of parallel or raster-order (in place)
    cross/square steps with nearest-link offsets, vector distance transforms (Danielsson's
    raster passes) and restrictions to the globally nearest link do not reproduce it.
-   The same growth holds at connectivity 4 (identical at ``s`` = 2 and 3 on Corsica, the Hong
-   Kong periods and random patterns; at ``s`` = 4 and 5 the same kind of pixels is left as at
+   The same growth holds at connectivity 4 (identical at ``s`` = 2, 3 and 4 on Corsica, the
+   Hong Kong periods and random patterns; at ``s = 5`` the same kind of pixels is left as at
    connectivity 8).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
@@ -350,7 +355,8 @@ def _segment(
     mask = body_x & ~core_x
     if s > 1:
         limits = K.growth_limits(s)
-        region = K.growing_disks(links, mask, limits, len(limits) == s)
+        full = len(limits) == s  # the disk takes s steps: diagonal offers and a line-of-sight step
+        region = K.growing_disks(links, mask, limits, full, sight_steps=int(full))
     else:
         region = links
 
