@@ -266,6 +266,54 @@ def test_missing_data_sticks_within_the_core_disk_at_edge_width_5(gap):
     assert ref[21 + gap, 21 + gap] == (1 if gap <= 8 else 9)
 
 
+@pytest.mark.parametrize("connectivity", [8, 4])
+@pytest.mark.parametrize(
+    ("edge_width", "gap", "background_down_to", "expected"),
+    [(1, 1, None, 65), (1, 2, None, 9), (2, 1, None, 65), (3, 3, None, 65), (3, 3, 1, 65), (3, 3, 0, 9),
+     (3, 4, None, 9), (4, 3, None, 65), (4, 4, None, 9), (5, 4, None, 65), (5, 4, 1, 65), (5, 4, 0, 9),
+     (5, 5, None, 9)],
+)  # fmt: skip
+def test_patch_in_missing_data_near_the_map_border(connectivity, edge_width, gap, background_down_to, expected):
+    """A 3 x 3 foreground ring in missing data, ``gap`` missing rows above the bottom of the map
+    (Hong Kong 2008-2012 at edge width 5): the reach of foreground is repeated over the map's
+    extension, where it holds missing core, so the ring is a loop up to a gap of ``s`` (``s - 1``
+    from ``s = 4`` on). A background line from the ring down to ``background_down_to`` rows above
+    the border does not detach it; down to the border row it does (islet). At connectivity 4 and
+    edge width 2 the loop's turns next to the missing core stay edge only if the outside of the
+    map is not thinnable foreground beyond missing border pixels."""
+    fg = np.zeros((24, 30), bool)
+    missing = np.ones_like(fg)
+    missing[:2, :2] = False
+    bottom = 23 - gap
+    fg[bottom - 2 : bottom + 1, 13:16] = True
+    fg[bottom - 1, 14] = False
+    missing[bottom - 1, 14] = False
+    if background_down_to is not None:
+        missing[bottom + 1 : 24 - background_down_to, 14] = False
+    missing &= ~fg
+    kwargs = {"connectivity": connectivity, "edge_width": edge_width}
+    mine, ref = ours(fg, missing, **kwargs), reference(fg, missing, **kwargs)
+    assert ref[bottom - 2, 13] == expected
+    assert_identical(mine, ref)
+
+
+@pytest.mark.parametrize(("edge_width", "missing_around"), [(1, False), (2, True)])
+def test_foreground_pixel_on_the_border_row_next_to_missing_data_is_an_islet(edge_width, missing_around):
+    """A foreground pixel on the bottom row of the map between a missing band and background: the
+    outside of the map does not continue the core beyond missing border pixels, so nothing attaches
+    it (we found a loop there when the outside counted as core beyond missing data too)."""
+    fg = np.zeros((12, 12), bool)
+    missing = np.zeros_like(fg)
+    missing[:, :6] = True
+    if missing_around:
+        missing[10, 6] = missing[11, 7] = True
+    fg[11, 6] = True
+    missing &= ~fg
+    mine, ref = ours(fg, missing, edge_width=edge_width), reference(fg, missing, edge_width=edge_width)
+    assert ref[11, 6] == 9
+    assert_identical(mine, ref)
+
+
 def test_diff_report_shows_neighbourhoods():
     a = np.zeros((5, 5), np.uint8)
     b = a.copy()
@@ -325,11 +373,11 @@ KNOWN_DIFFERENCES = {
         "1983-1987": 1529,
         "1988-1992": 163,
         "1993-1997": 178,
-        "1998-2002": 447,
-        "2003-2007": 276,
-        "2008-2012": 227,
-        "2013-2017": 197,
-        "2018-2022": 195,
+        "1998-2002": 429,
+        "2003-2007": 258,
+        "2008-2012": 206,
+        "2013-2017": 175,
+        "2018-2022": 173,
     },
     (4, 5): {
         "corsica": 115,
@@ -339,11 +387,11 @@ KNOWN_DIFFERENCES = {
         "1983-1987": 213,
         "1988-1992": 194,
         "1993-1997": 397,
-        "1998-2002": 188,
-        "2003-2007": 217,
-        "2008-2012": 212,
-        "2013-2017": 220,
-        "2018-2022": 190,
+        "1998-2002": 170,
+        "2003-2007": 199,
+        "2008-2012": 191,
+        "2013-2017": 198,
+        "2018-2022": 168,
     },
 }
 
