@@ -367,6 +367,47 @@ def test_loop_bridge_growth_keeps_the_outer_ring_for_the_last_step():
     assert not region[4, 5] and not region[6, 5]
 
 
+def test_loop_bridge_growth_ranks_offers_by_orientation_at_step_four():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    mask = np.ones((13, 13), bool)
+    mask[7, 4] = False  # an obstacle below (6, 4)
+    seed = np.zeros((13, 13), bool)
+    seed[6, 8] = seed[8, 7] = True  # links a and b
+    mask &= ~seed
+    plain = K.growing_disks(seed, mask, limits, False)
+    oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
+    # at step 4, (6, 5) is offered a by its east neighbour (squared distance 9) and b by its south
+    # one (8): the east offer wins, being farther by at most 1, so (6, 4) carries a at step 6
+    # and (6, 3), 20 from b but 25 from a, stays out
+    changed = np.zeros((13, 13), bool)
+    changed[6, 3] = True
+    np.testing.assert_array_equal(plain ^ oriented, changed)
+    assert plain[6, 3]
+
+
+def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    mask = np.ones((13, 13), bool)
+    mask[4, 8] = False  # an obstacle at offset (-2, 1) from the link
+    seed = np.zeros((13, 13), bool)
+    seed[6, 7] = True
+    mask &= ~seed
+    plain = K.growing_disks(seed, mask, limits, False)
+    shaded = K.growing_disks(seed, mask, limits, False, shadows=True)
+    # (2, 9) at offset (-4, 2) would join at the last step from (3, 9) alone, but the half-way
+    # point (-2, 1) of the segment from the link is the obstacle: it stays out
+    changed = np.zeros((13, 13), bool)
+    changed[2, 9] = True
+    np.testing.assert_array_equal(plain ^ shaded, changed)
+    assert plain[2, 9]
+    # without the obstacle the same pixel joins
+    assert K.growing_disks(seed, mask | ~seed, limits, False, shadows=True)[2, 9]
+
+
 def test_connectivity_four_separates_diagonal_patches():
     a = np.zeros((16, 16))
     a[1:7, 1:7] = 1

@@ -265,7 +265,13 @@ def growth_limits(edge_width: int) -> np.ndarray:
 
 
 def growing_disks(
-    seed: np.ndarray, mask: np.ndarray, limits: np.ndarray, diagonal: bool, sight_steps: int = 0
+    seed: np.ndarray,
+    mask: np.ndarray,
+    limits: np.ndarray,
+    diagonal: bool,
+    sight_steps: int = 0,
+    orientation_step: int = 0,
+    shadows: bool = False,
 ) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
@@ -280,7 +286,15 @@ def growing_disks(
     after step ``2 a`` (late). Pixels that do not join may join at a later step. After the
     ``len(limits)`` steps, ``sight_steps`` more steps with the last limit admit a pixel only when
     its source sees it: every pixel of the digital segment between them (both roundings of the
-    half-way points) was reached at an earlier step. Returns the reached pixels (seeds included).
+    half-way points) was reached at an earlier step.
+
+    At step ``orientation_step`` (``0``: none) the offers closer than the limit are ranked by
+    orientation: an offer from the north or west neighbour beats one from
+    the east or south neighbour, and one from the east beats one from the south, unless it is
+    farther by more than 1 (squared distance); offers of the same rank go to the nearest. With
+    ``shadows``, at the last step a pixel whose only reached 4-neighbour offers the source does
+    not join when it lies in the shadow of an obstacle (a pixel neither in ``mask`` nor a seed)
+    seen from that source (see :func:`_in_shadow`). Returns the reached pixels (seeds included).
     """
     index = np.int32 if mask.size < 2**31 else np.int64
     n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
@@ -289,7 +303,10 @@ def growing_disks(
     lists = np.empty((3, n), index)
     all_limits = np.concatenate([limits, np.full(sight_steps, limits[-1])]) if sight_steps else limits
     gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
-    return _growing_disks(seed, mask, all_limits, gated, diagonal, src, step, lists[0], lists[1], lists[2])
+    shadow_step = len(limits) if shadows else len(all_limits) + 1
+    return _growing_disks(
+        seed, mask, all_limits, gated, orientation_step, shadow_step, diagonal, src, step, lists[0], lists[1], lists[2]
+    )
 
 
 @nb.njit(cache=True)
@@ -322,9 +339,60 @@ def _round_div(a, n, up):
 
 
 @nb.njit(cache=True)
-def _growing_disks(seed, mask, limits, gated, diagonal, src, step, front, cand, best_src):
+def _body(mask, seed, y, x):
+    """Whether ``(y, x)`` lies inside the image and in ``mask`` or ``seed``."""
+    h, w = mask.shape
+    return 0 <= y < h and 0 <= x < w and (mask[y, x] or seed[y, x])
+
+
+@nb.njit(cache=True)
+def _in_shadow(step, mask, seed, k, w, source, y, x):
+    """Whether ``(y, x)`` lies in the shadow of an obstacle seen from ``source`` at step ``k``.
+
+    An obstacle is a pixel neither in ``mask`` nor a seed. The pixel is in the shadow when a
+    point of the digital segment from ``source`` to it (points ``t / n`` of the way for
+    ``t = 1 .. n - 1``, ``n`` the chessboard length) is an obstacle whichever way it is rounded
+    (half up or half down), leaving out points 8-adjacent to the source or 4-adjacent to the
+    pixel; a segment along a row or column is not tested when the pixel next to the source is
+    an obstacle. A pixel at offset ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not
+    from ``(1, 2)`` is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
+    """
+    sy = source // w
+    sx = source % w
+    dy = y - sy
+    dx = x - sx
+    n = max(abs(dy), abs(dx))
+    uy = (dy > 0) - (dy < 0)
+    ux = (dx > 0) - (dx < 0)
+    if (dy != 0 and dx != 0) or _body(mask, seed, sy + uy, sx + ux):
+        for t in range(1, n):
+            hidden = True
+            for up in (True, False):
+                py = sy + _round_div(dy * t, n, up)
+                px = sx + _round_div(dx * t, n, up)
+                if max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1 or _body(mask, seed, py, px):
+                    hidden = False
+            if hidden:
+                return True
+    if min(abs(dy), abs(dx)) == 1 and n == 3:
+        # unit step along the major axis
+        if abs(dy) == 3:
+            ux = 0
+        else:
+            uy = 0
+        along = 0 <= step[sy + 3 * uy, sx + 3 * ux] < k and not (0 <= step[y - uy, x - ux] < k)
+        if along and _body(mask, seed, sy + uy, sx + ux) and not _body(mask, seed, sy + 2 * uy, sx + 2 * ux):
+            return True
+    return False
+
+
+@nb.njit(cache=True)
+def _growing_disks(
+    seed, mask, limits, gated, orientation_step, shadow_step, diagonal, src, step, front, cand, best_src
+):
     h, w = mask.shape
     order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
+    rank = np.array([0, 0, 2, 1], np.int64)  # orientation priority of N W S E (lower first)
     n_dir = 8 if diagonal else 4
     n_front = 0
     for y in range(h):
@@ -358,11 +426,14 @@ def _growing_disks(seed, mask, limits, gated, diagonal, src, step, front, cand, 
                 front[keep] = p
                 keep += 1
         n_front = keep
+        limit = limits[k - 1]
+        oriented = k == orientation_step
         for i in range(n_cand):
             p = cand[i]
             y = p // w
             x = p % w
             best = np.inf
+            best_rank = 3
             bs = -1
             n_reached = 0  # reached 4-neighbours
             late_diagonal = False  # the chosen neighbour lies on a diagonal of its source and joined late
@@ -382,8 +453,18 @@ def _growing_disks(seed, mask, limits, gated, diagonal, src, step, front, cand, 
                     if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
                         continue
                 d2 = float((y - sy) ** 2 + (x - sx) ** 2)
-                if d2 < best:
+                if j < 4 and d2 >= limit:
+                    continue
+                r = rank[j] if oriented and j < 4 else 0
+                if r < best_rank:
+                    take = d2 <= best + 1.0
+                elif r > best_rank:
+                    take = d2 + 1.0 < best
+                else:
+                    take = d2 < best
+                if take:
                     best = d2
+                    best_rank = r
                     bs = s
                     a = abs(yy - sy)
                     late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
@@ -391,7 +472,10 @@ def _growing_disks(seed, mask, limits, gated, diagonal, src, step, front, cand, 
                 bs = -1
             if bs >= 0 and k >= gated and not _in_sight(step, k, w, bs, y, x):
                 bs = -1
-            best_src[i] = bs if best < limits[k - 1] else -1
+            if bs >= 0 and best < limit and k == shadow_step and n_reached == 1:
+                if _in_shadow(step, mask, seed, k, w, bs, y, x):
+                    bs = -1
+            best_src[i] = bs if best < limit else -1
         for i in range(n_cand):
             p = cand[i]
             y = p // w
