@@ -408,6 +408,26 @@ def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
     assert K.growing_disks(seed, mask | ~seed, limits, False, shadows=True)[2, 9]
 
 
+def test_loop_bridge_growth_keeps_late_diagonal_pixels_out():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    mask = np.ones((11, 11), bool)
+    mask[5, 6] = mask[6, 5] = mask[6, 7] = False  # obstacles around (6, 6), offset (1, 1) from the link
+    seed = np.zeros((11, 11), bool)
+    seed[5, 5] = True
+    mask &= ~seed
+    plain = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True)
+    timed = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True, diagonal_deadline=True)
+    # the growth goes round the obstacles: (7, 6) joins at step 5, then (6, 6) and (7, 7), on
+    # diagonals of the link (offsets (1, 1) and (2, 2)), are offered the link at step 6 by (7, 6)
+    # alone, later than steps 3 and 5: they stay out
+    changed = np.zeros((11, 11), bool)
+    changed[6, 6] = changed[7, 7] = True
+    np.testing.assert_array_equal(plain ^ timed, changed)
+    assert plain[6, 6] and plain[7, 7]
+
+
 def test_connectivity_four_separates_diagonal_patches():
     a = np.zeros((16, 16))
     a[1:7, 1:7] = 1

@@ -272,6 +272,7 @@ def growing_disks(
     sight_steps: int = 0,
     orientation_step: int = 0,
     shadows: bool = False,
+    diagonal_deadline: bool = False,
 ) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
@@ -294,7 +295,10 @@ def growing_disks(
     farther by more than 1 (squared distance); offers of the same rank go to the nearest. With
     ``shadows``, at the last step a pixel whose only reached 4-neighbour offers the source does
     not join when it lies in the shadow of an obstacle (a pixel neither in ``mask`` nor a seed)
-    seen from that source (see :func:`_in_shadow`). Returns the reached pixels (seeds included).
+    seen from that source (see :func:`_in_shadow`). With ``diagonal_deadline``, a pixel on a
+    diagonal of the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is
+    the one offering it does not join after step ``2 a + 1``. Returns the reached pixels (seeds
+    included).
     """
     index = np.int32 if mask.size < 2**31 else np.int64
     n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
@@ -305,7 +309,19 @@ def growing_disks(
     gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
     shadow_step = len(limits) if shadows else len(all_limits) + 1
     return _growing_disks(
-        seed, mask, all_limits, gated, orientation_step, shadow_step, diagonal, src, step, lists[0], lists[1], lists[2]
+        seed,
+        mask,
+        all_limits,
+        gated,
+        orientation_step,
+        shadow_step,
+        diagonal_deadline,
+        diagonal,
+        src,
+        step,
+        lists[0],
+        lists[1],
+        lists[2],
     )
 
 
@@ -388,7 +404,19 @@ def _in_shadow(step, mask, seed, k, w, source, y, x):
 
 @nb.njit(cache=True)
 def _growing_disks(
-    seed, mask, limits, gated, orientation_step, shadow_step, diagonal, src, step, front, cand, best_src
+    seed,
+    mask,
+    limits,
+    gated,
+    orientation_step,
+    shadow_step,
+    diagonal_deadline,
+    diagonal,
+    src,
+    step,
+    front,
+    cand,
+    best_src,
 ):
     h, w = mask.shape
     order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
@@ -470,6 +498,10 @@ def _growing_disks(
                     late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
             if n_reached == 1 and late_diagonal:
                 bs = -1
+            if bs >= 0 and diagonal_deadline and n_reached == 1:
+                a = abs(y - bs // w)
+                if a == abs(x - bs % w) and k > 2 * a + 1:
+                    bs = -1
             if bs >= 0 and k >= gated and not _in_sight(step, k, w, bs, y, x):
                 bs = -1
             if bs >= 0 and best < limit and k == shadow_step and n_reached == 1:

@@ -88,11 +88,12 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    ``2 a``, its step in an unobstructed body) does not join at that step: (2, 3) reached at
    step 6 from (2, 2) that joined at step 5 stays edge (never admitted by the JRC engine on the
    captured neighbourhoods; nothing changes at ``s <= 4``). When the disk takes more than ``s``
-   steps (``s = 5``) two more rules, found empirically by probing the JRC engine (observed, not
-   derived), make it orientation dependent. **Orientation priority**: at step 4, among the
-   offers of its reached 4-neighbours closer than the limit, a pixel takes one from its north
-   or west neighbour rather than one from its east or south neighbour, and one from the east
-   rather than one from the south, unless it is farther by more than 1 (squared distance);
+   steps (``s = 5``) three more rules apply, found empirically by probing the JRC engine
+   (observed, not derived); the first two make it orientation dependent. **Orientation
+   priority**: at step 4, among the offers of its reached 4-neighbours closer than the limit,
+   a pixel takes one from its north or west neighbour rather than one from its east or south
+   neighbour, and one from the east rather than one from the south, unless it is farther by
+   more than 1 (squared distance);
    within a rank the nearest wins (offers compared in the order north, west, south, east).
    **Shadows**: at the last step a pixel whose only reached 4-neighbour offers the link does
    not join when an obstacle (a pixel outside the non-core body and not a link) hides it from
@@ -100,12 +101,17 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    whichever way it is rounded, half up or half down (points 8-adjacent to the link or
    4-adjacent to the pixel are not tested; nor is a segment along a row or column whose first
    pixel is an obstacle); nor does a pixel at (1, 3) reached from (0, 3) and not from (1, 2)
-   join when (0, 1) is in the body and (0, 2) an obstacle. Both were probed at ``s = 5`` only
-   (larger widths apply them at step 4 and at the last step too). On the captured
-   neighbourhoods (100 random 80 x 80 patterns; Corsica and the Hong Kong periods) the
-   loop/bridge region at ``s = 5`` then has 9 extra pixels on the random patterns and 19
-   missing and 68 extra on the maps at connectivity 8 (82; 5 and 1806 without the two rules),
-   10; 19 and 104 at connectivity 4 (73; 7 and 1990). The same growth holds at connectivity 4
+   join when (0, 1) is in the body and (0, 2) an obstacle. **Diagonal deadline**: a pixel on
+   a diagonal of the link it is offered (offset ``(a, a)``) by its only reached 4-neighbour
+   does not join after step ``2 a + 1`` (it joins at most one step late): a pixel at (1, 1)
+   or (2, 2) reached at step 6 round obstacles stays edge (never admitted by the JRC engine
+   on the captured neighbourhoods, against about 900 admitted at (2, 2) one step late).
+   The three were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
+   step and at every step). On the captured neighbourhoods (100 random 80 x 80 patterns;
+   Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5`` then has 4 extra
+   pixels on the random patterns and 19 missing and 63 extra on the maps at connectivity 8
+   (82; 5 and 1806 without the three rules, 9; 19 and 68 without the deadline), 4; 19 and 67
+   at connectivity 4 (73; 7 and 1990; 10; 19 and 104). The same growth holds at connectivity 4
    (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong Kong periods and random patterns).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
@@ -383,7 +389,14 @@ def _segment(
         full = len(limits) == s  # the disk takes s steps: diagonal offers and a line-of-sight step
         longer = len(limits) > s  # more steps (s >= 5): orientation priority at step 4, shadows at the last one
         region = K.growing_disks(
-            links, mask, limits, full, sight_steps=int(full), orientation_step=4 if longer else 0, shadows=longer
+            links,
+            mask,
+            limits,
+            full,
+            sight_steps=int(full),
+            orientation_step=4 if longer else 0,
+            shadows=longer,
+            diagonal_deadline=longer,
         )
     else:
         region = links
