@@ -7,6 +7,7 @@ must be shipped), and the import runs from a folder outside the source tree.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -24,6 +25,10 @@ CHECK = (
 )
 
 
+# the throwaway environment must see only what it installed, not a caller's PYTHONPATH
+CLEAN_ENV = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "PYTHONHOME")}
+
+
 def _python(env_dir: Path) -> Path:
     return env_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
 
@@ -35,9 +40,10 @@ def test_install_gives_widgets_subpackage(tmp_path, editable):
     py = _python(env_dir)
     cmd = [str(py), "-m", "pip", "install", "--quiet", "--no-deps"]
     cmd += ["-e", str(REPO)] if editable else [str(REPO)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=600, env=CLEAN_ENV)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = subprocess.run([str(py), "-c", CHECK], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    check = [str(py), "-c", CHECK]
+    out = subprocess.run(check, capture_output=True, text=True, cwd=tmp_path, timeout=120, env=CLEAN_ENV)
     assert out.returncode == 0, out.stderr[-2000:]
     widgets_file, catalog_head = out.stdout.splitlines()[:2]
     if editable:
