@@ -308,21 +308,8 @@ def growing_disks(
     all_limits = np.concatenate([limits, np.full(sight_steps, limits[-1])]) if sight_steps else limits
     gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
     shadow_step = len(limits) if shadows else len(all_limits) + 1
-    return _growing_disks(
-        seed,
-        mask,
-        all_limits,
-        gated,
-        orientation_step,
-        shadow_step,
-        diagonal_deadline,
-        diagonal,
-        src,
-        step,
-        lists[0],
-        lists[1],
-        lists[2],
-    )
+    rules = (gated, orientation_step, shadow_step, diagonal_deadline)
+    return _growing_disks(seed, mask, all_limits, rules, diagonal, src, step, lists)
 
 
 @nb.njit(cache=True)
@@ -403,21 +390,9 @@ def _in_shadow(step, mask, seed, k, w, source, y, x):
 
 
 @nb.njit(cache=True)
-def _growing_disks(
-    seed,
-    mask,
-    limits,
-    gated,
-    orientation_step,
-    shadow_step,
-    diagonal_deadline,
-    diagonal,
-    src,
-    step,
-    front,
-    cand,
-    best_src,
-):
+def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
+    gated, orientation_step, shadow_step, diagonal_deadline = rules  # steps from which each rule acts
+    front, cand, best_src = lists[0], lists[1], lists[2]
     h, w = mask.shape
     order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
     rank = np.array([0, 0, 2, 1], np.int64)  # orientation priority of N W S E (lower first)
