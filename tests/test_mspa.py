@@ -272,6 +272,17 @@ def test_edge_width_two_on_a_square():
     assert set(np.unique(out[(a == 1) & ~core])) == {3}
 
 
+def _growth_field(size, links, obstacles=()):
+    """(seed, mask) for the growth kernel: ``size`` x ``size`` body, ``links`` as seeds, ``obstacles``
+    (core or background) and the links left out of the mask."""
+    seed = np.zeros((size, size), bool)
+    seed[tuple(np.transpose(links))] = True
+    mask = ~seed
+    if len(obstacles):
+        mask[tuple(np.transpose(obstacles))] = False
+    return seed, mask
+
+
 def test_loop_bridge_growth_gives_a_pixel_next_to_two_links_to_one_of_them():
     from ecnet_lab.mspa import _kernels as K
 
@@ -293,10 +304,7 @@ def test_loop_bridge_growth_gives_a_pixel_next_to_two_links_to_one_of_them():
 def test_loop_bridge_growth_lets_straight_pixels_join_one_step_late():
     from ecnet_lab.mspa import _kernels as K
 
-    mask = np.ones((7, 7), bool)
-    mask[2, 3] = False  # a core pixel right above the link
-    seed = np.zeros((7, 7), bool)
-    seed[3, 3] = True
+    seed, mask = _growth_field(7, [(3, 3)], [(2, 3)])  # a core pixel right above the link
     limits = K.growth_limits(3)
     np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25])
     region = K.growing_disks(seed, mask, limits, True)
@@ -311,10 +319,7 @@ def test_loop_bridge_growth_lets_straight_pixels_join_one_step_late():
 def test_loop_bridge_growth_takes_outward_diagonal_steps_between_body_pixels():
     from ecnet_lab.mspa import _kernels as K
 
-    mask = np.ones((9, 9), bool)
-    mask[5, 5] = False  # a core pixel diagonal to the link
-    seed = np.zeros((9, 9), bool)
-    seed[4, 4] = True
+    seed, mask = _growth_field(9, [(4, 4)], [(5, 5)])  # a core pixel diagonal to the link
     limits = K.growth_limits(4)
     np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25])
     straight = K.growing_disks(seed, mask, limits, False)
@@ -332,11 +337,9 @@ def test_loop_bridge_growth_takes_outward_diagonal_steps_between_body_pixels():
 def test_loop_bridge_growth_sight_step_admits_pixels_seen_from_their_link():
     from ecnet_lab.mspa import _kernels as K
 
-    mask = np.ones((11, 11), bool)
-    mask[6, 6] = False  # offset (1, 1) from the link: (1, 2) is reached late, from (0, 2)
-    mask[5, 8] = False  # offset (0, 3): (1, 3) has no other way in
-    seed = np.zeros((11, 11), bool)
-    seed[5, 5] = True
+    # obstacles at offsets (1, 1) from the link, so (1, 2) is reached late (from (0, 2)), and
+    # (0, 3), so (1, 3) has no other way in
+    seed, mask = _growth_field(11, [(5, 5)], [(6, 6), (5, 8)])
     limits = K.growth_limits(4)
     without = K.growing_disks(seed, mask, limits, True)
     with_sight = K.growing_disks(seed, mask, limits, True, sight_steps=1)
@@ -356,10 +359,7 @@ def test_loop_bridge_growth_keeps_the_outer_ring_for_the_last_step():
 
     limits = K.growth_limits(5)
     np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25, 16.0, 20.25])
-    mask = np.ones((11, 11), bool)
-    mask[4, 4] = mask[6, 4] = False  # core pixels at offsets (-1, 3) and (1, 3) from the link
-    seed = np.zeros((11, 11), bool)
-    seed[5, 1] = True
+    seed, mask = _growth_field(11, [(5, 1)], [(4, 4), (6, 4)])  # core at offsets (-1, 3), (1, 3)
     region = K.growing_disks(seed, mask, limits, False)
     # (5, 5) at offset (0, 4), 4 pixels away, waits for the last step (6) instead of joining at
     # step 5, so (4, 5) and (6, 5) at offsets (-1, 4) and (1, 4), reachable only through it, stay out
@@ -371,11 +371,7 @@ def test_loop_bridge_growth_ranks_offers_by_orientation_at_step_four():
     from ecnet_lab.mspa import _kernels as K
 
     limits = K.growth_limits(5)
-    mask = np.ones((13, 13), bool)
-    mask[7, 4] = False  # an obstacle below (6, 4)
-    seed = np.zeros((13, 13), bool)
-    seed[6, 8] = seed[8, 7] = True  # links a and b
-    mask &= ~seed
+    seed, mask = _growth_field(13, [(6, 8), (8, 7)], [(7, 4)])  # links a, b; an obstacle below (6, 4)
     plain = K.growing_disks(seed, mask, limits, False)
     oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
     # at step 4, (6, 5) is offered a by its east neighbour (squared distance 9) and b by its south
@@ -391,11 +387,7 @@ def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
     from ecnet_lab.mspa import _kernels as K
 
     limits = K.growth_limits(5)
-    mask = np.ones((13, 13), bool)
-    mask[4, 8] = False  # an obstacle at offset (-2, 1) from the link
-    seed = np.zeros((13, 13), bool)
-    seed[6, 7] = True
-    mask &= ~seed
+    seed, mask = _growth_field(13, [(6, 7)], [(4, 8)])  # an obstacle at offset (-2, 1) from the link
     plain = K.growing_disks(seed, mask, limits, False)
     shaded = K.growing_disks(seed, mask, limits, False, shadows=True)
     # (2, 9) at offset (-4, 2) would join at the last step from (3, 9) alone, but the half-way
@@ -412,11 +404,8 @@ def test_loop_bridge_growth_keeps_late_diagonal_pixels_out():
     from ecnet_lab.mspa import _kernels as K
 
     limits = K.growth_limits(5)
-    mask = np.ones((11, 11), bool)
-    mask[5, 6] = mask[6, 5] = mask[6, 7] = False  # obstacles around (6, 6), offset (1, 1) from the link
-    seed = np.zeros((11, 11), bool)
-    seed[5, 5] = True
-    mask &= ~seed
+    # obstacles around (6, 6), offset (1, 1) from the link
+    seed, mask = _growth_field(11, [(5, 5)], [(5, 6), (6, 5), (6, 7)])
     plain = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True)
     timed = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True, diagonal_deadline=True)
     # the growth goes round the obstacles: (7, 6) joins at step 5, then (6, 6) and (7, 7), on
