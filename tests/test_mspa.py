@@ -383,6 +383,21 @@ def test_loop_bridge_growth_ranks_offers_by_orientation_at_step_four():
     assert plain[6, 3]
 
 
+def test_loop_bridge_growth_orientation_priority_needs_distances_equal_to_half_a_pixel():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    # links a = (5, 3), b = (9, 6); obstacles around the corridor (6, 7), (6, 8) east of (6, 6)
+    seed, mask = _growth_field(13, [(5, 3), (9, 6)], [(5, 7), (7, 7), (5, 8), (7, 8)])
+    plain = K.growing_disks(seed, mask, limits, False)
+    oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
+    # at step 4, (6, 6) is offered a by its west neighbour (squared distance 10) and b by its
+    # south one (9): 3.16 and 3 differ once rounded up to half pixels, so the nearest b wins
+    # despite the orientation and passes on to (6, 8), 13 from b (26 from a)
+    np.testing.assert_array_equal(plain, oriented)
+    assert oriented[6, 8]
+
+
 def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
     from ecnet_lab.mspa import _kernels as K
 

@@ -290,9 +290,10 @@ def growing_disks(
     half-way points) was reached at an earlier step.
 
     At step ``orientation_step`` (``0``: none) the offers closer than the limit are ranked by
-    orientation: an offer from the north or west neighbour beats one from
-    the east or south neighbour, and one from the east beats one from the south, unless it is
-    farther by more than 1 (squared distance); offers of the same rank go to the nearest. With
+    orientation: an offer from the north or west neighbour beats one from the east or south
+    neighbour, and one from the east beats one from the south, when their sources are at
+    different distances that agree once rounded up to half pixels (see :func:`_half_pixels`);
+    otherwise, and between offers of the same rank, the nearest wins. With
     ``shadows``, at the last step a pixel whose only reached 4-neighbour offers the source does
     not join when it lies in the shadow of an obstacle (a pixel neither in ``mask`` nor a seed)
     seen from that source (see :func:`_in_shadow`). With ``diagonal_deadline``, a pixel on a
@@ -390,6 +391,15 @@ def _in_shadow(step, mask, seed, k, w, source, y, x):
 
 
 @nb.njit(cache=True)
+def _half_pixels(d2):
+    """The distance ``sqrt(d2)`` in half pixels, rounded up (``d2`` a non-negative integer value)."""
+    m = int(np.sqrt(4.0 * d2))
+    while m * m < 4.0 * d2:
+        m += 1
+    return m
+
+
+@nb.njit(cache=True)
 def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
     gated, orientation_step, shadow_step, diagonal_deadline = rules  # steps from which each rule acts
     front, cand, best_src = lists[0], lists[1], lists[2]
@@ -459,12 +469,12 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
                 if j < 4 and d2 >= limit:
                     continue
                 r = rank[j] if oriented and j < 4 else 0
-                if r < best_rank:
-                    take = d2 <= best + 1.0
-                elif r > best_rank:
-                    take = d2 + 1.0 < best
-                else:
+                if best == np.inf:
+                    take = True
+                elif r == best_rank or d2 == best or _half_pixels(d2) != _half_pixels(best):
                     take = d2 < best
+                else:
+                    take = r < best_rank
                 if take:
                     best = d2
                     best_rank = r

@@ -92,9 +92,14 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    (observed, not derived); the first two make it orientation dependent. **Orientation
    priority**: at step 4, among the offers of its reached 4-neighbours closer than the limit,
    a pixel takes one from its north or west neighbour rather than one from its east or south
-   neighbour, and one from the east rather than one from the south, unless it is farther by
-   more than 1 (squared distance);
-   within a rank the nearest wins (offers compared in the order north, west, south, east).
+   neighbour, and one from the east rather than one from the south, when the two links are
+   equally far to within half a pixel (their distances rounded up to half pixels agree: 2 sqrt 2
+   and 3, squared distances 8 and 9) without being equally far; otherwise the nearest wins
+   (exact ties to the first in the order north, west, south, east). A pixel at (2, 2) from
+   its link thus takes a link 3 pixels straight away offered by a north or west neighbour (or
+   by the east one against the south one), but a pixel offered squared distances 9 and 10 takes
+   the nearer link whatever the orientation (a margin of 1 in squared distance instead of half
+   a pixel leaves 45 and 53 more extra pixels on the maps at connectivity 8 and 4).
    **Shadows**: at the last step a pixel whose only reached 4-neighbour offers the link does
    not join when an obstacle (a pixel outside the non-core body and not a link) hides it from
    the link: a point of the digital segment between them (``t / n`` of the way) is an obstacle
@@ -108,10 +113,11 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    on the captured neighbourhoods, against about 900 admitted at (2, 2) one step late).
    The three were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
    step and at every step). On the captured neighbourhoods (100 random 80 x 80 patterns;
-   Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5`` then has 4 extra
-   pixels on the random patterns and 19 missing and 63 extra on the maps at connectivity 8
-   (82; 5 and 1806 without the three rules, 9; 19 and 68 without the deadline), 4; 19 and 67
-   at connectivity 4 (73; 7 and 1990; 10; 19 and 104). The same growth holds at connectivity 4
+   Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5`` then has 3 extra
+   pixels on the random patterns and 18 missing and 18 extra on the maps at connectivity 8
+   (82; 5 and 1806 without the three rules, 7; 12 and 282 without the orientation priority,
+   8; 18 and 23 without the deadline), 4; 15 and 14 at connectivity 4 (73; 7 and 1990; 6; 14
+   and 180; 10; 15 and 51). The same growth holds at connectivity 4
    (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong Kong periods and random patterns).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
