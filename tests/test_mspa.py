@@ -415,6 +415,35 @@ def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
     assert K.growing_disks(seed, mask | ~seed, limits, False, shadows=True)[2, 9]
 
 
+def test_loop_bridge_growth_drops_hidden_offers_of_every_neighbour():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    seed, mask = _growth_field(11, [(5, 6)], [(3, 4)])  # an obstacle at offset (-2, -2) from the link
+    plain = K.growing_disks(seed, mask, limits, False)
+    shaded = K.growing_disks(seed, mask, limits, False, shadows=True)
+    # (2, 3) at offset (-3, -3) is offered the link at the last step by two neighbours, (2, 4)
+    # and (3, 3); the obstacle hides it from the link on both offers: it stays out
+    changed = np.zeros((11, 11), bool)
+    changed[2, 3] = True
+    np.testing.assert_array_equal(plain ^ shaded, changed)
+    assert plain[2, 3] and shaded[2, 4] and shaded[3, 3]
+
+
+def test_loop_bridge_growth_does_not_test_a_diagonal_whose_first_step_is_blocked():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    seed, mask = _growth_field(11, [(2, 2)], [(4, 4)])  # an obstacle at offset (2, 2) from the link
+    # (5, 5), at (3, 3), is offered the link by (4, 5) and (5, 4); the obstacle on the diagonal
+    # hides it from both
+    assert not K.growing_disks(seed, mask, limits, False, shadows=True)[5, 5]
+    # with the link's east neighbour (2, 3) an obstacle too, the diagonal seen across the step
+    # from (4, 5) (same column) starts with a blocked step: it is not tested and (5, 5) joins
+    mask[2, 3] = False
+    assert K.growing_disks(seed, mask, limits, False, shadows=True)[5, 5]
+
+
 def test_loop_bridge_growth_keeps_late_diagonal_pixels_out():
     from ecnet_lab.mspa import _kernels as K
 
@@ -430,6 +459,23 @@ def test_loop_bridge_growth_keeps_late_diagonal_pixels_out():
     changed[6, 6] = changed[7, 7] = True
     np.testing.assert_array_equal(plain ^ timed, changed)
     assert plain[6, 6] and plain[7, 7]
+
+
+def test_loop_bridge_growth_lets_a_stale_offer_give_way():
+    from ecnet_lab.mspa import _kernels as K
+
+    limits = K.growth_limits(5)
+    seed, mask = _growth_field(11, [(4, 2), (5, 2)], [(5, 4)])  # links a, b; an obstacle at (0, 2) from b
+    rules = {"orientation_step": 4, "shadows": True, "diagonal_deadline": True}
+    plain = K.growing_disks(seed, mask, limits, False, **rules)
+    yielding = K.growing_disks(seed, mask, limits, False, stale_step=5, **rules)
+    # (5, 5), at (0, 3) from b (squared distance 9) behind the obstacle, is reached at step 5
+    # instead of 4: b's offer is stale, so it takes a's (10, from (4, 5)); (5, 6) then joins at the
+    # last step from a, which sees it, while b, at (0, 4), has the obstacle in the way
+    changed = np.zeros((11, 11), bool)
+    changed[5, 6] = True
+    np.testing.assert_array_equal(plain ^ yielding, changed)
+    assert yielding[5, 6]
 
 
 def test_connectivity_four_separates_diagonal_patches():

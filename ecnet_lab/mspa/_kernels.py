@@ -273,6 +273,7 @@ def growing_disks(
     orientation_step: int = 0,
     shadows: bool = False,
     diagonal_deadline: bool = False,
+    stale_step: int = 0,
 ) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
@@ -294,12 +295,16 @@ def growing_disks(
     neighbour, and one from the east beats one from the south, when their sources are at
     different distances that agree once rounded up to half pixels (see :func:`_half_pixels`);
     otherwise, and between offers of the same rank, the nearest wins. With
-    ``shadows``, at the last step a pixel whose only reached 4-neighbour offers the source does
-    not join when it lies in the shadow of an obstacle (a pixel neither in ``mask`` nor a seed)
-    seen from that source (see :func:`_in_shadow`). With ``diagonal_deadline``, a pixel on a
-    diagonal of the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is
-    the one offering it does not join after step ``2 a + 1``. Returns the reached pixels (seeds
-    included).
+    ``shadows``, at the last step a pixel takes the nearest offer of a source that sees it: an
+    offer is dropped when the pixel lies in the shadow of an obstacle (a pixel neither in
+    ``mask`` nor a seed) seen from its source (see :func:`_in_shadow`), and a pixel whose
+    offers are all dropped does not join. With ``diagonal_deadline``, a pixel on a diagonal of
+    the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is the one
+    offering it does not join after step ``2 a + 1``. From step ``stale_step`` on (``0``:
+    never), a pixel whose chosen source already lay within the previous step's limit of it (a
+    stale offer: the growth from that source reached it late) takes instead the best offer of
+    another source (stale or not), when there is one within the limit. Returns the reached
+    pixels (seeds included).
     """
     index = np.int32 if mask.size < 2**31 else np.int64
     n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
@@ -309,7 +314,8 @@ def growing_disks(
     all_limits = np.concatenate([limits, np.full(sight_steps, limits[-1])]) if sight_steps else limits
     gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
     shadow_step = len(limits) if shadows else len(all_limits) + 1
-    rules = (gated, orientation_step, shadow_step, diagonal_deadline)
+    stale_from = stale_step if stale_step > 1 else len(all_limits) + 1
+    rules = (gated, orientation_step, shadow_step, diagonal_deadline, stale_from)
     return _growing_disks(seed, mask, all_limits, rules, diagonal, src, step, lists)
 
 
@@ -350,16 +356,19 @@ def _body(mask, seed, y, x):
 
 
 @nb.njit(cache=True)
-def _in_shadow(step, mask, seed, k, w, source, y, x):
-    """Whether ``(y, x)`` lies in the shadow of an obstacle seen from ``source`` at step ``k``.
+def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
+    """Whether ``(y, x)``, offered ``source`` by its 4-neighbour ``(qy, qx)``, lies in the shadow of
+    an obstacle seen from ``source`` at step ``k``.
 
     An obstacle is a pixel neither in ``mask`` nor a seed. The pixel is in the shadow when a
     point of the digital segment from ``source`` to it (points ``t / n`` of the way for
     ``t = 1 .. n - 1``, ``n`` the chessboard length) is an obstacle whichever way it is rounded
     (half up or half down), leaving out points 8-adjacent to the source or 4-adjacent to the
-    pixel; a segment along a row or column is not tested when the pixel next to the source is
-    an obstacle. A pixel at offset ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not
-    from ``(1, 2)`` is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
+    pixel. The segment is not tested when its first step is blocked: along a row or column,
+    when the pixel next to the source is an obstacle; along a diagonal, when the source's
+    4-neighbour towards the pixel across the last step (the step from ``(qy, qx)``) is one. A
+    pixel at offset ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not from ``(1, 2)``
+    is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
     """
     sy = source // w
     sx = source % w
@@ -368,7 +377,12 @@ def _in_shadow(step, mask, seed, k, w, source, y, x):
     n = max(abs(dy), abs(dx))
     uy = (dy > 0) - (dy < 0)
     ux = (dx > 0) - (dx < 0)
-    if (dy != 0 and dx != 0) or _body(mask, seed, sy + uy, sx + ux):
+    tested = True
+    if dy == 0 or dx == 0:
+        tested = _body(mask, seed, sy + uy, sx + ux)
+    elif abs(dy) == abs(dx):
+        tested = _body(mask, seed, sy, sx + ux) if qx == x else _body(mask, seed, sy + uy, sx)
+    if tested:
         for t in range(1, n):
             hidden = True
             for up in (True, False):
@@ -399,13 +413,87 @@ def _half_pixels(d2):
     return m
 
 
+_ORDER = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
+_RANK = np.array([0, 0, 2, 1], np.int64)  # orientation priority of N W S E (lower first)
+
+
+@nb.njit(cache=True)
+def _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, exclude):
+    """The offer a candidate ``(y, x)`` takes at step ``k`` of :func:`_growing_disks`, leaving out
+    the source ``exclude``: ``(squared distance, source, reached 4-neighbours, late diagonal,
+    offering neighbour)``. The flag tells that the offering neighbour lies on a diagonal of its
+    source and joined late; the neighbour is an index into ``_ORDER``; source and neighbour are
+    ``-1`` when there is no offer."""
+    h, w = mask.shape
+    best = np.inf
+    best_rank = 3
+    bs = -1
+    n_reached = 0  # reached 4-neighbours
+    late_diagonal = False
+    bj = -1
+    for j in range(n_dir):
+        yy = y + DY[_ORDER[j]]
+        xx = x + DX[_ORDER[j]]
+        if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
+            continue
+        s = src[yy, xx]
+        sy = s // w
+        sx = s % w
+        if j < 4:
+            n_reached += 1
+        else:
+            if not ((mask[yy, x] or seed[yy, x]) and (mask[y, xx] or seed[y, xx])):
+                continue
+            if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
+                continue
+        if s == exclude:
+            continue
+        d2 = float((y - sy) ** 2 + (x - sx) ** 2)
+        if j < 4 and d2 >= limit:
+            continue
+        r = _RANK[j] if oriented and j < 4 else 0
+        if best == np.inf:
+            take = True
+        elif r == best_rank or d2 == best or _half_pixels(d2) != _half_pixels(best):
+            take = d2 < best
+        else:
+            take = r < best_rank
+        if take:
+            best = d2
+            best_rank = r
+            bs = s
+            bj = j
+            a = abs(yy - sy)
+            late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
+    return best, bs, n_reached, late_diagonal, bj
+
+
+@nb.njit(cache=True)
+def _seen_offer(seed, mask, src, step, k, limit, y, x):
+    """The nearest source offered to ``(y, x)`` at step ``k`` by a reached 4-neighbour (closer than
+    ``limit``; ties to the first neighbour in the order north, west, south, east) that does not
+    have it in the shadow of an obstacle (see :func:`_in_shadow`), or ``-1``."""
+    h, w = mask.shape
+    best = limit
+    bs = -1
+    for j in range(4):
+        yy = y + DY[_ORDER[j]]
+        xx = x + DX[_ORDER[j]]
+        if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
+            continue
+        s = src[yy, xx]
+        d2 = float((y - s // w) ** 2 + (x - s % w) ** 2)
+        if d2 < best and not _in_shadow(step, mask, seed, k, w, s, y, x, yy, xx):
+            best = d2
+            bs = s
+    return bs
+
+
 @nb.njit(cache=True)
 def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
-    gated, orientation_step, shadow_step, diagonal_deadline = rules  # steps from which each rule acts
+    gated, orientation_step, shadow_step, diagonal_deadline, stale_step = rules  # steps from which each rule acts
     front, cand, best_src = lists[0], lists[1], lists[2]
     h, w = mask.shape
-    order = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
-    rank = np.array([0, 0, 2, 1], np.int64)  # orientation priority of N W S E (lower first)
     n_dir = 8 if diagonal else 4
     n_front = 0
     for y in range(h):
@@ -427,8 +515,8 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
             x = p % w
             waiting = False
             for j in range(n_dir):
-                yy = y + DY[order[j]]
-                xx = x + DX[order[j]]
+                yy = y + DY[_ORDER[j]]
+                xx = x + DX[_ORDER[j]]
                 if 0 <= yy < h and 0 <= xx < w and mask[yy, xx] and step[yy, xx] < 0:
                     waiting = True
                     if not queued[yy, xx]:
@@ -445,42 +533,14 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
             p = cand[i]
             y = p // w
             x = p % w
-            best = np.inf
-            best_rank = 3
-            bs = -1
-            n_reached = 0  # reached 4-neighbours
-            late_diagonal = False  # the chosen neighbour lies on a diagonal of its source and joined late
-            for j in range(n_dir):
-                yy = y + DY[order[j]]
-                xx = x + DX[order[j]]
-                if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
-                    continue
-                s = src[yy, xx]
-                sy = s // w
-                sx = s % w
-                if j < 4:
-                    n_reached += 1
-                else:
-                    if not ((mask[yy, x] or seed[yy, x]) and (mask[y, xx] or seed[y, xx])):
-                        continue
-                    if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
-                        continue
-                d2 = float((y - sy) ** 2 + (x - sx) ** 2)
-                if j < 4 and d2 >= limit:
-                    continue
-                r = rank[j] if oriented and j < 4 else 0
-                if best == np.inf:
-                    take = True
-                elif r == best_rank or d2 == best or _half_pixels(d2) != _half_pixels(best):
-                    take = d2 < best
-                else:
-                    take = r < best_rank
-                if take:
-                    best = d2
-                    best_rank = r
-                    bs = s
-                    a = abs(yy - sy)
-                    late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
+            best, bs, n_reached, late_diagonal, bj = _best_offer(
+                seed, mask, src, step, k, limit, oriented, y, x, n_dir, -1
+            )
+            if bs >= 0 and k >= stale_step and best < limits[k - 2]:
+                # a stale offer gives way to another source's offer, if any
+                offer = _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, bs)
+                if offer[1] >= 0 and offer[0] < limit:
+                    best, bs, late_diagonal, bj = offer[0], offer[1], offer[3], offer[4]
             if n_reached == 1 and late_diagonal:
                 bs = -1
             if bs >= 0 and diagonal_deadline and n_reached == 1:
@@ -489,9 +549,11 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
                     bs = -1
             if bs >= 0 and k >= gated and not _in_sight(step, k, w, bs, y, x):
                 bs = -1
-            if bs >= 0 and best < limit and k == shadow_step and n_reached == 1:
-                if _in_shadow(step, mask, seed, k, w, bs, y, x):
-                    bs = -1
+            if bs >= 0 and best < limit and k == shadow_step:
+                qy = y + DY[_ORDER[bj]]
+                qx = x + DX[_ORDER[bj]]
+                if bj >= 4 or _in_shadow(step, mask, seed, k, w, bs, y, x, qy, qx):
+                    bs = _seen_offer(seed, mask, src, step, k, limit, y, x)
             best_src[i] = bs if best < limit else -1
         for i in range(n_cand):
             p = cand[i]

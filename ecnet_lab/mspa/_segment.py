@@ -88,7 +88,7 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    ``2 a``, its step in an unobstructed body) does not join at that step: (2, 3) reached at
    step 6 from (2, 2) that joined at step 5 stays edge (never admitted by the JRC engine on the
    captured neighbourhoods; nothing changes at ``s <= 4``). When the disk takes more than ``s``
-   steps (``s = 5``) three more rules apply, found empirically by probing the JRC engine
+   steps (``s = 5``) more rules apply, found empirically by probing the JRC engine
    (observed, not derived); the first two make it orientation dependent. **Orientation
    priority**: at step 4, among the offers of its reached 4-neighbours closer than the limit,
    a pixel takes one from its north or west neighbour rather than one from its east or south
@@ -98,27 +98,48 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    (exact ties to the first in the order north, west, south, east). A pixel at (2, 2) from
    its link thus takes a link 3 pixels straight away offered by a north or west neighbour (or
    by the east one against the south one), but a pixel offered squared distances 9 and 10 takes
-   the nearer link whatever the orientation (a margin of 1 in squared distance instead of half
-   a pixel leaves 45 and 53 more extra pixels on the maps at connectivity 8 and 4).
-   **Shadows**: at the last step a pixel whose only reached 4-neighbour offers the link does
-   not join when an obstacle (a pixel outside the non-core body and not a link) hides it from
-   the link: a point of the digital segment between them (``t / n`` of the way) is an obstacle
+   the nearer link whatever the orientation.
+   **Shadows**: at the last step a pixel joins only from a link that sees it: an offer is
+   dropped when an obstacle (a pixel outside the non-core body and not a link) hides the
+   pixel from the offered link, and a pixel whose offers are all dropped stays out, whether
+   it has one reached 4-neighbour or several (30 pixels of the captured neighbourhoods with
+   two reached neighbours, 25 of them offering two different links, all hidden, stay edge
+   at the two connectivities, among them two rim pixels of Hong Kong 1973-1977 that turned a
+   78-pixel loop into a bridge; no pixel with an offer seen is lost). The link is hidden
+   when a point of the digital segment between them (``t / n`` of the way) is an obstacle
    whichever way it is rounded, half up or half down (points 8-adjacent to the link or
-   4-adjacent to the pixel are not tested; nor is a segment along a row or column whose first
-   pixel is an obstacle); nor does a pixel at (1, 3) reached from (0, 3) and not from (1, 2)
-   join when (0, 1) is in the body and (0, 2) an obstacle. **Diagonal deadline**: a pixel on
-   a diagonal of the link it is offered (offset ``(a, a)``) by its only reached 4-neighbour
-   does not join after step ``2 a + 1`` (it joins at most one step late): a pixel at (1, 1)
-   or (2, 2) reached at step 6 round obstacles stays edge (never admitted by the JRC engine
-   on the captured neighbourhoods, against about 900 admitted at (2, 2) one step late).
-   The three were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
-   step and at every step). On the captured neighbourhoods (100 random 80 x 80 patterns;
-   Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5`` then has 3 extra
-   pixels on the random patterns and 18 missing and 18 extra on the maps at connectivity 8
-   (82; 5 and 1806 without the three rules, 7; 12 and 282 without the orientation priority,
-   8; 18 and 23 without the deadline), 4; 15 and 14 at connectivity 4 (73; 7 and 1990; 6; 14
-   and 180; 10; 15 and 51). The same growth holds at connectivity 4
-   (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong Kong periods and random patterns).
+   4-adjacent to the pixel are not tested; nor is a segment whose first step is blocked:
+   along a row or column, when its first pixel is an obstacle; along a diagonal, when the
+   link's 4-neighbour towards the pixel across the offering neighbour's step is one, e.g.
+   (0, 1) for (3, 3) offered by (2, 3): 9 pixels of the captured neighbourhoods that the JRC
+   engine admits, none that it keeps out), and a pixel at (1, 3) reached from (0, 3) and not
+   from (1, 2) is hidden when (0, 1) is in the body and (0, 2) an obstacle. **Diagonal
+   deadline**: a pixel on a diagonal of the link it is offered (offset ``(a, a)``) by its
+   only reached 4-neighbour does not join after step ``2 a + 1`` (it joins at most one
+   step late): a pixel at (1, 1) or (2, 2) reached at step 6 round obstacles stays edge
+   (never admitted by the JRC engine on the captured neighbourhoods, against about 900
+   admitted at (2, 2) one step late).
+   **Stale offers give way** (a fourth rule of the longer growths): from step 5 on, an offer
+   is stale when its link was already closer than the previous step's limit (the pixel lay
+   in that link's disk a step earlier, and the growth from it arrived late, round
+   obstacles); a pixel whose nearest offer is stale takes instead the nearest offer of any
+   other link within the limit (stale or not), when there is one. At step 5 pixels at (0, 3),
+   (1, 3) and (2, 2) from a link that reach them late thus carry a farther link offered by
+   another neighbour, and the pixels beyond them, in a shadow or on a late diagonal of the
+   first link, join from the second one (Hong Kong pixels that the JRC engine puts in loops
+   and bridges in every orientation of their neighbourhood). Preferring any fresh offer to
+   every stale one instead leaves one more pixel on the maps at each connectivity; applying
+   the rule at step 4 as well loses a pixel on Corsica; at steps 2, 3 and 6 it changes
+   nothing.
+   The four were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
+   step, at every step and from step 5 on). On the captured neighbourhoods (100 random
+   80 x 80 patterns; Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5``
+   then has no differing pixel on the random patterns and 3 missing and 9 extra on the maps
+   at connectivity 8 (1; 4 and 48 with the older margin of 1 in squared distance for the
+   orientation priority; 5 and 1806 without the four rules), 2 extra on the random patterns
+   and 1 missing and 3 extra on the maps at connectivity 4 (2; 5 and 57; 7 and 1990). The
+   same growth holds at connectivity 4 (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong
+   Kong periods and random patterns).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
    geodesically nearest (1 per edge step, sqrt 2 per corner step) to at least two core
    components, otherwise a loop. A pixel next to two core components (``connectivity``-
@@ -393,7 +414,7 @@ def _segment(
     if s > 1:
         limits = K.growth_limits(s)
         full = len(limits) == s  # the disk takes s steps: diagonal offers and a line-of-sight step
-        longer = len(limits) > s  # more steps (s >= 5): orientation priority at step 4, shadows at the last one
+        longer = len(limits) > s  # s >= 5: orientation priority at step 4, stale offers from 5, shadows at the last one
         region = K.growing_disks(
             links,
             mask,
@@ -403,6 +424,7 @@ def _segment(
             orientation_step=4 if longer else 0,
             shadows=longer,
             diagonal_deadline=longer,
+            stale_step=5 if longer else 0,
         )
     else:
         region = links
