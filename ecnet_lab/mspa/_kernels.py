@@ -298,7 +298,9 @@ def growing_disks(
     ``shadows``, at the last step a pixel takes the nearest offer of a source that sees it: an
     offer is dropped when the pixel lies in the shadow of an obstacle (a pixel neither in
     ``mask`` nor a seed) seen from its source (see :func:`_in_shadow`), and a pixel whose
-    offers are all dropped does not join. With ``diagonal_deadline``, a pixel on a diagonal of
+    offers are all dropped does not join; a pixel with several reached 4-neighbours does not
+    join either when the segment to the source it takes squeezes between two diagonally
+    adjacent obstacles (see :func:`_through_pinch`). With ``diagonal_deadline``, a pixel on a diagonal of
     the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is the one
     offering it does not join after step ``2 a + 1``. From step ``stale_step`` on (``0``:
     never), a pixel whose chosen source already lay within the previous step's limit of it (a
@@ -364,11 +366,13 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
     point of the digital segment from ``source`` to it (points ``t / n`` of the way for
     ``t = 1 .. n - 1``, ``n`` the chessboard length) is an obstacle whichever way it is rounded
     (half up or half down), leaving out points 8-adjacent to the source or 4-adjacent to the
-    pixel. The segment is not tested when its first step is blocked: along a row or column,
-    when the pixel next to the source is an obstacle; along a diagonal, when the source's
-    4-neighbour towards the pixel across the last step (the step from ``(qy, qx)``) is one. A
-    pixel at offset ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not from ``(1, 2)``
-    is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
+    pixel, except at offset ``(1, 2)``: its midpoint (both pixels next to the source towards
+    the pixel, e.g. ``(1, 0)`` and ``(1, 1)`` for ``(2, 1)``) is always tested. The segment is
+    not tested when its first step is blocked: along a row or column, when the pixel next to
+    the source is an obstacle; along a diagonal, when the source's 4-neighbour towards the
+    pixel across the last step (the step from ``(qy, qx)``) is one. A pixel at offset
+    ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not from ``(1, 2)`` is also in
+    the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
     """
     sy = source // w
     sx = source % w
@@ -382,13 +386,15 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
         tested = _body(mask, seed, sy + uy, sx + ux)
     elif abs(dy) == abs(dx):
         tested = _body(mask, seed, sy, sx + ux) if qx == x else _body(mask, seed, sy + uy, sx)
+    knight = n == 2 and abs(dy) != abs(dx)  # offset (1, 2): the midpoint is tested, next to both ends
     if tested:
         for t in range(1, n):
             hidden = True
             for up in (True, False):
                 py = sy + _round_div(dy * t, n, up)
                 px = sx + _round_div(dx * t, n, up)
-                if max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1 or _body(mask, seed, py, px):
+                near = max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1
+                if (near and not knight) or _body(mask, seed, py, px):
                     hidden = False
             if hidden:
                 return True
@@ -401,6 +407,33 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
         along = 0 <= step[sy + 3 * uy, sx + 3 * ux] < k and not (0 <= step[y - uy, x - ux] < k)
         if along and _body(mask, seed, sy + uy, sx + ux) and not _body(mask, seed, sy + 2 * uy, sx + 2 * ux):
             return True
+    return False
+
+
+@nb.njit(cache=True)
+def _through_pinch(mask, seed, w, source, y, x):
+    """Whether the segment from ``source`` to ``(y, x)`` passes exactly through a corner shared by
+    two diagonally adjacent obstacles (pixels neither in ``mask`` nor seeds) lying on either side
+    of it, e.g. the corner between ``(0, 1)`` and ``(1, 0)`` for ``(1, 1)``, or between ``(0, 2)``
+    and ``(1, 1)`` for ``(1, 3)``."""
+    sy = source // w
+    sx = source % w
+    dy = y - sy
+    dx = x - sx
+    n = max(abs(dy), abs(dx))
+    for t in range(n):
+        # the point (2 t + 1) / (2 n) of the way, in units of 1 / (2 n)
+        ny = dy * (2 * t + 1)
+        nx = dx * (2 * t + 1)
+        if ny % (2 * n) == n and nx % (2 * n) == n:
+            a = sy + (ny - n) // (2 * n)  # the corner lies between rows a, a + 1 and columns b, b + 1
+            b = sx + (nx - n) // (2 * n)
+            if (dy > 0) == (dx > 0):
+                pinch = not _body(mask, seed, a, b + 1) and not _body(mask, seed, a + 1, b)
+            else:
+                pinch = not _body(mask, seed, a, b) and not _body(mask, seed, a + 1, b + 1)
+            if pinch:
+                return True
     return False
 
 
@@ -554,6 +587,8 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
                 qx = x + DX[_ORDER[bj]]
                 if bj >= 4 or _in_shadow(step, mask, seed, k, w, bs, y, x, qy, qx):
                     bs = _seen_offer(seed, mask, src, step, k, limit, y, x)
+                if bs >= 0 and n_reached >= 2 and _through_pinch(mask, seed, w, bs, y, x):
+                    bs = -1
             best_src[i] = bs if best < limit else -1
         for i in range(n_cand):
             p = cand[i]

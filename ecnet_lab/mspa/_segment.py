@@ -108,17 +108,26 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    78-pixel loop into a bridge; no pixel with an offer seen is lost). The link is hidden
    when a point of the digital segment between them (``t / n`` of the way) is an obstacle
    whichever way it is rounded, half up or half down (points 8-adjacent to the link or
-   4-adjacent to the pixel are not tested; nor is a segment whose first step is blocked:
-   along a row or column, when its first pixel is an obstacle; along a diagonal, when the
-   link's 4-neighbour towards the pixel across the offering neighbour's step is one, e.g.
-   (0, 1) for (3, 3) offered by (2, 3): 9 pixels of the captured neighbourhoods that the JRC
-   engine admits, none that it keeps out), and a pixel at (1, 3) reached from (0, 3) and not
-   from (1, 2) is hidden when (0, 1) is in the body and (0, 2) an obstacle. **Diagonal
-   deadline**: a pixel on a diagonal of the link it is offered (offset ``(a, a)``) by its
-   only reached 4-neighbour does not join after step ``2 a + 1`` (it joins at most one
-   step late): a pixel at (1, 1) or (2, 2) reached at step 6 round obstacles stays edge
-   (never admitted by the JRC engine on the captured neighbourhoods, against about 900
-   admitted at (2, 2) one step late).
+   4-adjacent to the pixel are not tested, except at offset ``(2, 1)``, where both pixels of
+   the midpoint, ``(1, 0)`` and ``(1, 1)``, are: a pixel two rows below a link and one
+   column aside, behind a row of two obstacles, stays edge, Corsica at connectivity 4; nor
+   is a segment whose first step is blocked: along a row or column, when its first pixel
+   is an obstacle; along a diagonal, when the link's 4-neighbour towards the pixel across
+   the offering neighbour's step is one, e.g. (0, 1) for (3, 3) offered by (2, 3): 9 pixels
+   of the captured neighbourhoods that the JRC engine admits, none that it keeps out), and
+   a pixel at (1, 3) reached from (0, 3) and not from (1, 2) is hidden when (0, 1) is in the
+   body and (0, 2) an obstacle. A pixel with two or more reached 4-neighbours also stays out
+   when the segment to the link it takes passes exactly through a corner shared by two
+   diagonally adjacent obstacles on either side of it (at (1, 1) with (0, 1) and (1, 0)
+   obstacles, at (2, 2) with (1, 2) and (2, 1), at (1, 3) with (0, 2) and (1, 1)): the JRC
+   engine keeps out the 3 such pixels of the captured neighbourhoods (Hong Kong 2003-2007
+   at connectivity 8, a random pattern at 4), while it admits about 40 pixels with a single
+   reached neighbour through such corners (at (1, 3) and the like). **Diagonal deadline**: a
+   pixel on a diagonal of the link it is offered (offset ``(a, a)``) by its only reached
+   4-neighbour does not join after step ``2 a + 1`` (it joins at most one step late): a pixel
+   at (1, 1) or (2, 2) reached at step 6 round obstacles stays edge (never admitted by the
+   JRC engine on the captured neighbourhoods, against about 900 admitted at (2, 2) one step
+   late).
    **Stale offers give way** (a fourth rule of the longer growths): from step 5 on, an offer
    is stale when its link was already closer than the previous step's limit (the pixel lay
    in that link's disk a step earlier, and the growth from it arrived late, round
@@ -134,10 +143,10 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    The four were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
    step, at every step and from step 5 on). On the captured neighbourhoods (100 random
    80 x 80 patterns; Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5``
-   then has no differing pixel on the random patterns and 3 missing and 9 extra on the maps
+   then has no differing pixel on the random patterns and 3 missing and 8 extra on the maps
    at connectivity 8 (1; 4 and 48 with the older margin of 1 in squared distance for the
-   orientation priority; 5 and 1806 without the four rules), 2 extra on the random patterns
-   and 1 missing and 3 extra on the maps at connectivity 4 (2; 5 and 57; 7 and 1990). The
+   orientation priority; 5 and 1806 without the four rules), none on the random patterns
+   and 1 missing and 2 extra on the maps at connectivity 4 (2; 5 and 57; 7 and 1990). The
    same growth holds at connectivity 4 (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong
    Kong periods and random patterns).
 5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
