@@ -600,7 +600,9 @@ def test_corsica_identical():
     assert_identical(*_default_pair("corsica"))
 
 
-@pytest.mark.parametrize(("connectivity", "edge_width"), [(8, 2), (4, 1), (4, 2), (8, 3), (4, 3), (4, 4), (8, 5), (4, 5)])
+@pytest.mark.parametrize(
+    ("connectivity", "edge_width"), [(8, 2), (4, 1), (4, 2), (8, 3), (4, 3), (4, 4), (8, 5), (4, 5)]
+)
 def test_corsica_identical_at_other_parameters(connectivity, edge_width):
     fg, missing = _corsica()
     kwargs = {"connectivity": connectivity, "edge_width": edge_width}
