@@ -140,6 +140,21 @@ def test_growth_does_not_pass_on_from_a_late_diagonal_pixel():
     assert_identical(ours(fg, edge_width=5), reference(fg, edge_width=5))
 
 
+def _assert_oriented_pattern(rows, pixel_at, orientation, connectivity, code=3):
+    """Edge width 5: the pattern drawn by ``rows`` ('#' foreground), turned to one of its eight
+    ``orientation`` s (bit 1: flip rows, bit 2: flip columns, bit 4: transpose), gives the pixel
+    first at ``pixel_at`` the class ``code`` (edge by default) in the reference, and ours is
+    identical to it."""
+    fg = np.array([[c == "#" for c in row] for row in rows])
+    pixel = np.zeros(fg.shape, bool)
+    pixel[pixel_at] = True
+    fg, pixel = (a[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1] for a in (fg, pixel))
+    fg, pixel = (np.ascontiguousarray(a.T if orientation & 4 else a) for a in (fg, pixel))
+    ref = reference(fg, connectivity=connectivity, edge_width=5)
+    assert ref[pixel] == code
+    assert_identical(ours(fg, connectivity=connectivity, edge_width=5), ref)
+
+
 _STALE_OFFERS = {
     # Hong Kong 2003-2007, reduced: (9, 8), on a diagonal of the link at (7, 6), is reached late
     # (step 5, round the background at (8, 7)) and takes the link at (11, 5) offered by (10, 8);
@@ -202,11 +217,7 @@ _STALE_OFFERS = {
 def test_growth_stale_offer_gives_way_to_another_link(pattern, connectivity, pixel, code, transposed):
     """Edge width 5: from step 5 on, a pixel whose nearest link reaches it late (it was already
     within the previous step's limit) takes the offer of another link instead."""
-    fg = np.array([[c == "#" for c in row] for row in _STALE_OFFERS[pattern]])
-    fg = np.ascontiguousarray(fg.T) if transposed else fg
-    ref = reference(fg, connectivity=connectivity, edge_width=5)
-    assert ref[pixel, pixel] == code
-    assert_identical(ours(fg, connectivity=connectivity, edge_width=5), ref)
+    _assert_oriented_pattern(_STALE_OFFERS[pattern], (pixel, pixel), 4 if transposed else 0, connectivity, code)
 
 
 # Hong Kong 1973-1977, reduced: two core pixels on the right of a loop; the pixel right of their
@@ -246,12 +257,8 @@ def test_growth_pixel_hidden_from_every_offered_link_stays_out(orientation):
     """Edge width 5: at the last step a pixel joins only from a link that sees it, also when two
     reached neighbours offer it two links (it joined when only pixels with a single offering
     neighbour were tested)."""
-    fg = np.array([[c == "#" for c in row] for row in _HIDDEN_FROM_TWO_LINKS])
-    fg = {"as is": fg, "flipped up-down": fg[::-1], "transposed": fg.T}[orientation]
-    fg = np.ascontiguousarray(fg)
-    ref = reference(fg, edge_width=5)
-    assert ref[12, 12] == 3
-    assert_identical(ours(fg, edge_width=5), ref)
+    turn = {"as is": 0, "flipped up-down": 1, "transposed": 4}[orientation]
+    _assert_oriented_pattern(_HIDDEN_FROM_TWO_LINKS, (12, 12), turn, connectivity=8)
 
 
 # Hong Kong 2003-2007, reduced: two diagonal core pixels (7, 7) and (8, 6); at the last step
@@ -281,14 +288,7 @@ _THROUGH_A_CORNER = [
 def test_growth_pixel_with_two_offers_stays_out_through_a_corner_of_two_obstacles(orientation):
     """Edge width 5: at the last step a pixel with two reached neighbours does not join from a
     link whose segment passes exactly through the corner between two diagonal obstacles."""
-    fg = np.array([[c == "#" for c in row] for row in _THROUGH_A_CORNER])
-    pixel = np.zeros(fg.shape, bool)
-    pixel[7, 5] = True
-    fg, pixel = (a[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1] for a in (fg, pixel))
-    fg, pixel = (np.ascontiguousarray(a.T if orientation & 4 else a) for a in (fg, pixel))
-    ref = reference(fg, edge_width=5)
-    assert ref[pixel] == 3
-    assert_identical(ours(fg, edge_width=5), ref)
+    _assert_oriented_pattern(_THROUGH_A_CORNER, (7, 5), orientation, connectivity=8)
 
 
 # Corsica at connectivity 4, reduced: a link column ends on a row of core pixels (15, 8)-(15, 10);
@@ -324,14 +324,7 @@ _HIDDEN_BEHIND_TWO_PIXELS = [
 def test_growth_pixel_two_rows_from_its_link_behind_two_obstacles_stays_out(orientation):
     """Edge width 5: a pixel at offset (2, 1) from a link does not see it when both pixels next to
     the link towards it, (1, 0) and (1, 1), are obstacles (the segment runs between them)."""
-    fg = np.array([[c == "#" for c in row] for row in _HIDDEN_BEHIND_TWO_PIXELS])
-    pixel = np.zeros(fg.shape, bool)
-    pixel[16, 10] = True
-    fg, pixel = (a[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1] for a in (fg, pixel))
-    fg, pixel = (np.ascontiguousarray(a.T if orientation & 4 else a) for a in (fg, pixel))
-    ref = reference(fg, connectivity=4, edge_width=5)
-    assert ref[pixel] == 3
-    assert_identical(ours(fg, connectivity=4, edge_width=5), ref)
+    _assert_oriented_pattern(_HIDDEN_BEHIND_TWO_PIXELS, (16, 10), orientation, connectivity=4)
 
 
 @pytest.mark.parametrize(("branch", "extension", "upper_link"), [(1, 0, 3), (2, 0, 67), (2, 1, 3), (1, 1, 67)])
