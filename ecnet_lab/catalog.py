@@ -8,7 +8,9 @@ unknown keys are errors.
 
 The data directory is, in this order: the ``ECNET_DATA_DIR`` environment variable, then
 ``../shared/data`` next to the repository (found from the package location or the
-current directory). Downloads go to ``ECNET_CACHE_DIR`` (default ``~/.cache/ecnet_lab``).
+current directory), then next to the repository it was cloned from or, for a git worktree,
+next to the main checkout (a scratch clone of a local checkout finds the same data).
+Downloads go to ``ECNET_CACHE_DIR`` (default ``~/.cache/ecnet_lab``).
 
 Entries with a ``periods`` list open as one Dataset with a ``period`` dimension; each
 period is also available as its own entry ``"<name>-<period>"`` (a DataArray).
@@ -225,8 +227,64 @@ def data_dir_candidates() -> builtins.list[Path]:
     env = os.environ.get("ECNET_DATA_DIR")
     if env:
         cands.append(Path(env))
-    cands += [root.parent / "shared" / "data" for root in _repo_roots()]
+    roots = _repo_roots()
+    roots += [origin for root in roots for origin in _source_checkouts(root)]
+    cands += [root.parent / "shared" / "data" for root in dict.fromkeys(roots)]
     return cands
+
+
+def _git_dir(checkout: Path) -> Path | None:
+    """The git directory shared by ``checkout`` and its worktrees, or None when not a git checkout."""
+    dot_git = checkout / ".git"
+    if dot_git.is_dir():
+        return dot_git
+    if not dot_git.is_file():
+        return None
+    text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+    if not text.startswith("gitdir:"):
+        return None
+    worktree_git = (checkout / text.removeprefix("gitdir:").strip()).resolve()
+    common = worktree_git / "commondir"
+    if common.is_file():
+        return (worktree_git / common.read_text(encoding="utf-8").strip()).resolve()
+    return worktree_git
+
+
+def _origin_path(git_dir: Path) -> Path | None:
+    """The local folder the ``origin`` remote of ``git_dir`` points at, or None (no origin, or a URL)."""
+    config = git_dir / "config"
+    if not config.is_file():
+        return None
+    section = None
+    for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line
+        elif section == '[remote "origin"]' and line.partition("=")[0].strip() == "url":
+            url = line.partition("=")[2].strip()
+            url = url.removeprefix("file://")
+            path = Path(url).expanduser()
+            return path.resolve() if path.is_absolute() and path.is_dir() else None
+    return None
+
+
+def _source_checkouts(root: Path, depth: int = 3) -> builtins.list[Path]:
+    """The checkouts ``root`` comes from: the main checkout of a git worktree and the local
+    repository a clone was made from (followed up to ``depth`` clones back), so a scratch clone or
+    worktree finds the reference data next to the repository it was made from."""
+    found = []
+    for _ in range(depth):
+        git_dir = _git_dir(root)
+        if git_dir is None:
+            break
+        if git_dir.name == ".git" and git_dir.parent != root:
+            found.append(git_dir.parent)  # main checkout of a worktree
+        origin = _origin_path(git_dir)
+        if origin is None or origin in found or origin == root:
+            break
+        found.append(origin)
+        root = origin
+    return found
 
 
 def data_dir() -> Path | None:

@@ -11,18 +11,14 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from ecnet_lab.catalog import data_dir, data_dir_candidates
 
 
 def shared_data_dir() -> Path | None:
-    """Return the reference data folder (``ECNET_DATA_DIR`` or ``../shared/data``), if present."""
-    env = os.environ.get("ECNET_DATA_DIR")
-    candidates = [Path(env)] if env else []
-    candidates.append(REPO_ROOT.parent / "shared" / "data")
-    for cand in candidates:
-        if cand.is_dir():
-            return cand
-    return None
+    """Return the reference data folder (``ECNET_DATA_DIR``, else ``../shared/data`` next to this
+    repository or next to the local repository it was cloned from), if present."""
+    root = data_dir()
+    return root if root is not None and root.is_dir() else None
 
 
 def in_ci() -> bool:
@@ -34,7 +30,7 @@ def require_shared(*parts: str) -> Path:
     root = shared_data_dir()
     path = None if root is None else root.joinpath(*parts)
     if path is None or not path.exists():
-        where = "ECNET_DATA_DIR or ../shared/data" if root is None else str(path)
+        where = "ECNET_DATA_DIR, " + ", ".join(map(str, data_dir_candidates())) if root is None else str(path)
         msg = f"reference data {'/'.join(parts)!r} not found (looked in {where})"
         if in_ci():
             pytest.fail(msg + "; CI=true requires the reference data")

@@ -102,6 +102,25 @@ def test_falls_back_to_shared_data_next_to_repo(monkeypatch):
     assert cands and cands[0] == repo.parent / "shared" / "data"
 
 
+def test_scratch_clone_and_worktree_find_data_next_to_their_source_checkout(tmp_path, monkeypatch):
+    main = tmp_path / "work" / "main"
+    (main / ".git" / "worktrees" / "wt").mkdir(parents=True)
+    (tmp_path / "work" / "shared" / "data").mkdir(parents=True)
+    clone = tmp_path / "scratch" / "check"
+    (clone / ".git").mkdir(parents=True)
+    (clone / ".git" / "config").write_text(f'[core]\n\tbare = false\n[remote "origin"]\n\turl = {main}\n')
+    worktree = tmp_path / "elsewhere" / "wt"
+    worktree.mkdir(parents=True)
+    (worktree / ".git").write_text(f"gitdir: {main / '.git' / 'worktrees' / 'wt'}\n")
+    (main / ".git" / "worktrees" / "wt" / "commondir").write_text("../..\n")
+    assert catalog._source_checkouts(clone) == [main.resolve()]
+    assert catalog._source_checkouts(worktree) == [main.resolve()]
+    assert catalog._source_checkouts(main) == []  # no origin: nothing to follow
+    monkeypatch.delenv("ECNET_DATA_DIR", raising=False)
+    monkeypatch.setattr(catalog, "_repo_roots", lambda: [clone])
+    assert catalog.data_dir() == (tmp_path / "work" / "shared" / "data").resolve()
+
+
 def test_missing_file_error_names_entry_place_and_remedy(tmp_path, monkeypatch):
     path = write_catalog(tmp_path, MINIMAL)
     monkeypatch.setenv("ECNET_DATA_DIR", str(tmp_path / "nowhere"))
