@@ -375,7 +375,8 @@ def test_loop_bridge_growth_ranks_offers_by_orientation_at_step_four():
     plain = K.growing_disks(seed, mask, limits, False)
     oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
     # at step 4, (6, 5) is offered a by its east neighbour (squared distance 9) and b by its south
-    # one (8): the east offer wins, being farther by at most 1, so (6, 4) carries a at step 6
+    # one (8): 3 and 2.83 agree once rounded up to half pixels, so the east offer wins on
+    # orientation and (6, 4) carries a at step 6
     # and (6, 3), 20 from b but 25 from a, stays out
     changed = np.zeros((13, 13), bool)
     changed[6, 3] = True

@@ -475,7 +475,7 @@ def _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, exclude)
         if j < 4:
             n_reached += 1
         else:
-            if not ((mask[yy, x] or seed[yy, x]) and (mask[y, xx] or seed[y, xx])):
+            if not (_body(mask, seed, yy, x) and _body(mask, seed, y, xx)):
                 continue
             if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
                 continue
