@@ -327,6 +327,140 @@ def test_growth_pixel_two_rows_from_its_link_behind_two_obstacles_stays_out(orie
     _assert_oriented_pattern(_HIDDEN_BEHIND_TWO_PIXELS, (16, 10), orientation, connectivity=4)
 
 
+# Generated pattern (connectivity 4), reduced: a blob too narrow for core but for the three core
+# pixels (6, 11), (7, 10), (7, 11); the skeleton from the loop below ends on them with the link
+# pixels (7, 12) and (8, 11). The pixel (5, 9) is offered at the last step (7, 12) by (5, 10) and
+# (8, 11) by (6, 9), both at squared distance 13, each segment starting through a core corner
+_BEHIND_A_CORE_CORNER = [
+    "......................",
+    "........#######.......",
+    ".......#########......",
+    "......###########.....",
+    ".....############.....",
+    ".....############.....",
+    ".....############.....",
+    ".....############.....",
+    ".....############.....",
+    ".....############.....",
+    ".....############.....",
+    "......###########.....",
+    ".......#########......",
+    "............##.###....",
+    "............#..#.###..",
+    "...............#..##..",
+    "...............#.##...",
+    "...............###....",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_offered_two_links_stays_out_behind_a_core_corner(orientation):
+    """Edge width 5: at the last step a pixel whose neighbours offer two different links does not
+    join from a link whose segment starts through a core pixel diagonally next to the link."""
+    _assert_oriented_pattern(_BEHIND_A_CORE_CORNER, (5, 9), orientation, connectivity=4)
+
+
+# Generated pattern (connectivity 4), reduced: a two-pixel-wide link column ends on the core row
+# (6, 10)-(6, 12); the pixel (5, 10) above the row is offered at the last step (7, 11) by (5, 9)
+# (hidden) and (7, 12) by (5, 11), on a diagonal whose first step is blocked by the core
+_BEYOND_A_CORE_ROW = [
+    ".......................",
+    ".......#########.......",
+    "......###########......",
+    ".....#############.....",
+    ".....#############.....",
+    ".....#############.....",
+    ".....##############....",
+    ".....#############.....",
+    ".....#############.....",
+    ".....#############.....",
+    "......###########......",
+    ".......#########.......",
+    "..........#######......",
+    "............###.#......",
+    "............#...#......",
+    "............#...#......",
+    "............#...#......",
+    "............#####......",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_offered_two_links_stays_out_beyond_a_core_row(orientation):
+    """Edge width 5: a pixel whose neighbours offer two different links does not join from a link
+    on its diagonal when the core blocks the first step of that diagonal."""
+    _assert_oriented_pattern(_BEYOND_A_CORE_ROW, (5, 10), orientation, connectivity=4)
+
+
+# Generated pattern (connectivity 4), reduced: the pixel (11, 12) above the hole (12, 12)-(12, 14)
+# is offered the link (14, 13), three rows down and one column right, by its west neighbour, and
+# the link (13, 15), hidden by the hole, by its east neighbour (11, 13), the pixel above that link
+_OFFERED_FROM_THE_SIDE = [
+    ".........................",
+    "........#########........",
+    "......#############......",
+    ".....###############.....",
+    "......#############......",
+    ".....###############.....",
+    "....#################....",
+    "....#################....",
+    "...###################...",
+    "...##################....",
+    "...##################....",
+    "...#################.....",
+    "...#########...#####.....",
+    "...################......",
+    "...################......",
+    "....############..#......",
+    "....############.........",
+    ".....############........",
+    ".......########..........",
+    ".........#####...........",
+    "...........#..#..........",
+    ".........................",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_at_1_3_offered_from_the_side_sees_its_link(orientation):
+    """Edge width 5: the shadow test of a pixel at offset (1, 3) from a link, behind an obstacle
+    at (0, 2), concerns the offer of its neighbour (0, 3) only: offered by (2, 3) it joins."""
+    _assert_oriented_pattern(_OFFERED_FROM_THE_SIDE, (11, 12), orientation, connectivity=4, code=67)
+
+
+# Generated pattern (connectivity 4), reduced: links end on the core pixels (6, 11)-(6, 13),
+# (7, 11), (7, 12); the pixel (5, 12) above them is offered the link (8, 11) by its west neighbour
+# (the segment crosses the corner at the middle of the core block (6, 11)-(7, 12)) and the link
+# (8, 14), hidden, by its east neighbour
+_THROUGH_A_BLOCK_CORNER = [
+    ".........................",
+    "........#########........",
+    ".......###########.......",
+    "......#############......",
+    "......#############......",
+    "......#############......",
+    "......##############.....",
+    "......##############.....",
+    "......#############......",
+    "......##############.....",
+    "......############.#.....",
+    "......#############......",
+    "......#.##########.......",
+    "........#..##..#.........",
+    "............#..#.........",
+    "............#..#.........",
+    "............####.........",
+    ".........................",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_with_two_offers_joins_through_a_corner_inside_a_block(orientation):
+    """Edge width 5: a segment through a corner shared by four obstacles is not a pinch between two
+    diagonal obstacles: the pixel joins from that link."""
+    _assert_oriented_pattern(_THROUGH_A_BLOCK_CORNER, (5, 12), orientation, connectivity=4, code=67)
+
+
 @pytest.mark.parametrize(("branch", "extension", "upper_link"), [(1, 0, 3), (2, 0, 67), (2, 1, 3), (1, 1, 67)])
 def test_thinning_examines_only_pixels_next_to_the_last_deletions(branch, extension, upper_link):
     """Connectivity 4, edge width 1: a loop reaches a single core pixel through the corner of its

@@ -274,6 +274,7 @@ def growing_disks(
     shadows: bool = False,
     diagonal_deadline: bool = False,
     stale_step: int = 0,
+    core: np.ndarray | None = None,
 ) -> np.ndarray:
     """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
 
@@ -300,7 +301,9 @@ def growing_disks(
     ``mask`` nor a seed) seen from its source (see :func:`_in_shadow`), and a pixel whose
     offers are all dropped does not join; a pixel with several reached 4-neighbours does not
     join either when the segment to the source it takes squeezes between two diagonally
-    adjacent obstacles (see :func:`_through_pinch`). With ``diagonal_deadline``, a pixel on a diagonal of
+    adjacent obstacles (see :func:`_through_pinch`); when its reached 4-neighbours offer two
+    or more different sources, a ``core`` pixel diagonally next to the offered source on the
+    segment also hides the pixel (see :func:`_in_shadow`). With ``diagonal_deadline``, a pixel on a diagonal of
     the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is the one
     offering it does not join after step ``2 a + 1``. From step ``stale_step`` on (``0``:
     never), a pixel whose chosen source already lay within the previous step's limit of it (a
@@ -318,7 +321,9 @@ def growing_disks(
     shadow_step = len(limits) if shadows else len(all_limits) + 1
     stale_from = stale_step if stale_step > 1 else len(all_limits) + 1
     rules = (gated, orientation_step, shadow_step, diagonal_deadline, stale_from)
-    return _growing_disks(seed, mask, all_limits, rules, diagonal, src, step, lists)
+    if core is None:
+        core = np.zeros(mask.shape, np.bool_)
+    return _growing_disks(seed, mask, core, all_limits, rules, diagonal, src, step, lists)
 
 
 @nb.njit(cache=True)
@@ -358,7 +363,7 @@ def _body(mask, seed, y, x):
 
 
 @nb.njit(cache=True)
-def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
+def _in_shadow(step, mask, seed, core, mixed, k, w, source, y, x, qy, qx):
     """Whether ``(y, x)``, offered ``source`` by its 4-neighbour ``(qy, qx)``, lies in the shadow of
     an obstacle seen from ``source`` at step ``k``.
 
@@ -371,8 +376,13 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
     not tested when its first step is blocked: along a row or column, when the pixel next to
     the source is an obstacle; along a diagonal, when the source's 4-neighbour towards the
     pixel across the last step (the step from ``(qy, qx)``) is one. A pixel at offset
-    ``(1, 3)`` (or a symmetric one) reached from ``(0, 3)`` and not from ``(1, 2)`` is also in
-    the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle.
+    ``(1, 3)`` (or a symmetric one) offered the source by ``(0, 3)``, with ``(1, 2)`` not
+    reached, is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle (the same
+    source offered by another neighbour is not). With ``mixed`` (the pixel's
+    reached 4-neighbours offer different sources), a ``core`` point diagonally next to the
+    source (``(1, 1)`` for ``(2, 2)``, ``(2, 3)`` and ``(3, 3)``) is tested too when the offering
+    neighbour lies ahead of the pixel along the major axis of the segment (either one on a
+    diagonal), and a diagonal whose first step is blocked by ``core`` is tested all the same.
     """
     sy = source // w
     sx = source % w
@@ -385,8 +395,10 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
     if dy == 0 or dx == 0:
         tested = _body(mask, seed, sy + uy, sx + ux)
     elif abs(dy) == abs(dx):
-        tested = _body(mask, seed, sy, sx + ux) if qx == x else _body(mask, seed, sy + uy, sx)
+        first = (sy, sx + ux) if qx == x else (sy + uy, sx)
+        tested = _body(mask, seed, first[0], first[1]) or (mixed and core[first[0], first[1]])
     knight = n == 2 and abs(dy) != abs(dx)  # offset (1, 2): the midpoint is tested, next to both ends
+    ahead = (abs(dy) >= abs(dx) and qy != y) or (abs(dx) >= abs(dy) and qx != x)
     if tested:
         for t in range(1, n):
             hidden = True
@@ -394,6 +406,8 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
                 py = sy + _round_div(dy * t, n, up)
                 px = sx + _round_div(dx * t, n, up)
                 near = max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1
+                if near and mixed and ahead and abs(py - sy) == 1 and abs(px - sx) == 1 and core[py, px]:
+                    near = False  # a core corner next to the source hides a pixel offered several sources
                 if (near and not knight) or _body(mask, seed, py, px):
                     hidden = False
             if hidden:
@@ -404,7 +418,8 @@ def _in_shadow(step, mask, seed, k, w, source, y, x, qy, qx):
             ux = 0
         else:
             uy = 0
-        along = 0 <= step[sy + 3 * uy, sx + 3 * ux] < k and not (0 <= step[y - uy, x - ux] < k)
+        # offered by (0, 3) itself, and (1, 2) not reached
+        along = (qy, qx) == (sy + 3 * uy, sx + 3 * ux) and not (0 <= step[y - uy, x - ux] < k)
         if along and _body(mask, seed, sy + uy, sx + ux) and not _body(mask, seed, sy + 2 * uy, sx + 2 * ux):
             return True
     return False
@@ -415,7 +430,8 @@ def _through_pinch(mask, seed, w, source, y, x):
     """Whether the segment from ``source`` to ``(y, x)`` passes exactly through a corner shared by
     two diagonally adjacent obstacles (pixels neither in ``mask`` nor seeds) lying on either side
     of it, e.g. the corner between ``(0, 1)`` and ``(1, 0)`` for ``(1, 1)``, or between ``(0, 2)``
-    and ``(1, 1)`` for ``(1, 3)``."""
+    and ``(1, 1)`` for ``(1, 3)``, while one of the two other pixels at that corner is free (the
+    segment squeezes through a diagonal gap, not through a block of obstacles)."""
     sy = source // w
     sx = source % w
     dy = y - sy
@@ -430,8 +446,11 @@ def _through_pinch(mask, seed, w, source, y, x):
             b = sx + (nx - n) // (2 * n)
             if (dy > 0) == (dx > 0):
                 pinch = not _body(mask, seed, a, b + 1) and not _body(mask, seed, a + 1, b)
+                free = _body(mask, seed, a, b) or _body(mask, seed, a + 1, b + 1)
             else:
                 pinch = not _body(mask, seed, a, b) and not _body(mask, seed, a + 1, b + 1)
+                free = _body(mask, seed, a, b + 1) or _body(mask, seed, a + 1, b)
+            pinch = pinch and free  # a 2 x 2 block of obstacles is no pinch
             if pinch:
                 return True
     return False
@@ -502,7 +521,7 @@ def _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, exclude)
 
 
 @nb.njit(cache=True)
-def _seen_offer(seed, mask, src, step, k, limit, y, x):
+def _seen_offer(seed, mask, core, mixed, src, step, k, limit, y, x):
     """The nearest source offered to ``(y, x)`` at step ``k`` by a reached 4-neighbour (closer than
     ``limit``; ties to the first neighbour in the order north, west, south, east) that does not
     have it in the shadow of an obstacle (see :func:`_in_shadow`), or ``-1``."""
@@ -516,14 +535,30 @@ def _seen_offer(seed, mask, src, step, k, limit, y, x):
             continue
         s = src[yy, xx]
         d2 = float((y - s // w) ** 2 + (x - s % w) ** 2)
-        if d2 < best and not _in_shadow(step, mask, seed, k, w, s, y, x, yy, xx):
+        if d2 < best and not _in_shadow(step, mask, seed, core, mixed, k, w, s, y, x, yy, xx):
             best = d2
             bs = s
     return bs
 
 
 @nb.njit(cache=True)
-def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
+def _offers_mixed(src, step, k, y, x):
+    """Whether the 4-neighbours of ``(y, x)`` reached before step ``k`` carry different sources."""
+    h, w = step.shape
+    first = -1
+    for j in range(4):
+        yy = y + DY[_ORDER[j]]
+        xx = x + DX[_ORDER[j]]
+        if 0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k:
+            if first < 0:
+                first = src[yy, xx]
+            elif src[yy, xx] != first:
+                return True
+    return False
+
+
+@nb.njit(cache=True)
+def _growing_disks(seed, mask, core, limits, rules, diagonal, src, step, lists):
     gated, orientation_step, shadow_step, diagonal_deadline, stale_step = rules  # steps from which each rule acts
     front, cand, best_src = lists[0], lists[1], lists[2]
     h, w = mask.shape
@@ -585,8 +620,9 @@ def _growing_disks(seed, mask, limits, rules, diagonal, src, step, lists):
             if bs >= 0 and best < limit and k == shadow_step:
                 qy = y + DY[_ORDER[bj]]
                 qx = x + DX[_ORDER[bj]]
-                if bj >= 4 or _in_shadow(step, mask, seed, k, w, bs, y, x, qy, qx):
-                    bs = _seen_offer(seed, mask, src, step, k, limit, y, x)
+                mixed = _offers_mixed(src, step, k, y, x)
+                if bj >= 4 or _in_shadow(step, mask, seed, core, mixed, k, w, bs, y, x, qy, qx):
+                    bs = _seen_offer(seed, mask, core, mixed, src, step, k, limit, y, x)
                 if bs >= 0 and n_reached >= 2 and _through_pinch(mask, seed, w, bs, y, x):
                     bs = -1
             best_src[i] = bs if best < limit else -1
