@@ -106,8 +106,9 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    two reached neighbours, 25 of them offering two different links, all hidden, stay edge
    at the two connectivities, among them two rim pixels of Hong Kong 1973-1977 that turned a
    78-pixel loop into a bridge; no pixel with an offer seen is lost). The link is hidden
-   when a point of the digital segment between them (``t / n`` of the way) is an obstacle
-   whichever way it is rounded, half up or half down (points 8-adjacent to the link or
+   when a point of the digital segment between them (``t / n`` of the way) is, whichever way
+   it is rounded, half up or half down, an obstacle or a body pixel not reached at an earlier
+   step (hidden pixels hide in turn) (points 8-adjacent to the link or
    4-adjacent to the pixel are not tested, except at offset ``(2, 1)``, where both pixels of
    the midpoint, ``(1, 0)`` and ``(1, 1)``, are: a pixel two rows below a link and one
    column aside, behind a row of two obstacles, stays edge, Corsica at connectivity 4; nor
@@ -119,10 +120,19 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    body and (0, 2) an obstacle. A pixel with two or more reached 4-neighbours also stays out
    when the segment to the link it takes passes exactly through a corner shared by two
    diagonally adjacent obstacles on either side of it (at (1, 1) with (0, 1) and (1, 0)
-   obstacles, at (2, 2) with (1, 2) and (2, 1), at (1, 3) with (0, 2) and (1, 1)): the JRC
-   engine keeps out the 3 such pixels of the captured neighbourhoods (Hong Kong 2003-2007
-   at connectivity 8, a random pattern at 4), while it admits about 40 pixels with a single
-   reached neighbour through such corners (at (1, 3) and the like). **Diagonal deadline**: a
+   obstacles, at (2, 2) with (1, 2) and (2, 1), at (1, 3) with (0, 2) and (1, 1)) coming from
+   a body pixel: the pixel round the corner that the segment crosses before it ((0, 0) at
+   (1, 1), (0, 1) at (1, 3)) is not an obstacle. The JRC engine keeps out the 3 such pixels of
+   the captured neighbourhoods (Hong Kong 2003-2007 at connectivity 8, a random pattern at 4),
+   while it admits about 40 pixels with a single reached neighbour through such corners (at
+   (1, 3) and the like). This last condition and the hiding by pixels not reached come from a
+   corpus of generated patterns at connectivity 8 (disks of radius 6 to 9.5 joined by two- to
+   four-pixel-wide digital lines, with close parallel lines, bumps and notches): the JRC engine
+   admits a pixel at (1, 3) past three core pixels at (0, 1), (0, 2) and (1, 1) (its segment
+   grazes their corner), and keeps out (2, 3) behind them when (1, 2) is not reached before the
+   last step; of 256 differing patterns (245 found among 130 000, 11 among 8000 taken as they
+   come) 195 become identical, none of the 7989 identical ones changes, nor do the maps and the
+   random patterns. **Diagonal deadline**: a
    pixel on a diagonal of the link it is offered (offset ``(a, a)``) by its only reached
    4-neighbour does not join after step ``2 a + 1`` (it joins at most one step late): a pixel
    at (1, 1) or (2, 2) reached at step 6 round obstacles stays edge (never admitted by the
