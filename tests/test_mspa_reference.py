@@ -291,6 +291,65 @@ def test_growth_pixel_with_two_offers_stays_out_through_a_corner_of_two_obstacle
     _assert_oriented_pattern(_THROUGH_A_CORNER, (7, 5), orientation, connectivity=8)
 
 
+# Generated pattern (targeted corpus, reduced): a link row ends at (7, 8) on three core pixels
+# (6, 9), (7, 9) and (7, 10); the segment to (6, 11), offered by (7, 11) and (6, 10) at the last
+# step, passes the corner between (6, 9) and (7, 10), which (7, 9) fills: no gap, the pixel joins
+_PAST_A_FILLED_CORNER = [
+    ".................",
+    "......#######....",
+    ".....#########...",
+    "..#.###########..",
+    ".#.#############.",
+    "..##############.",
+    "..##############.",
+    "..##############.",
+    "...#############.",
+    "....############.",
+    "....############.",
+    ".....##########..",
+    "......########...",
+    "........#........",
+    ".................",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_joins_past_the_corner_of_a_wider_obstacle(orientation):
+    """Edge width 5: the corner rule needs a diagonal gap; a segment passing the corner of an
+    obstacle whose third pixel fills the gap does not keep the pixel out."""
+    _assert_oriented_pattern(_PAST_A_FILLED_CORNER, (6, 11), orientation, connectivity=8, code=67)
+
+
+# Generated pattern (targeted corpus, reduced): a link staircase ends at (7, 8) on three core
+# pixels (8, 8), (8, 9) and (9, 8); (9, 9), hidden by them, is not reached before the last step
+# and hides (10, 10) in turn, offered the link (7, 8) at the last step by (9, 10) and (10, 9)
+_HIDDEN_BEHIND_A_HIDDEN_PIXEL = [
+    "#................",
+    ".#......##.......",
+    "..#.##.####......",
+    "...##########....",
+    "..#.##########...",
+    "..#############..",
+    "...############..",
+    "..##############.",
+    ".##############..",
+    "..#############..",
+    "...############..",
+    "...############..",
+    "...###########...",
+    "....#########....",
+    ".....#######.....",
+    ".................",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_growth_pixel_behind_a_pixel_not_yet_reached_stays_out(orientation):
+    """Edge width 5: at the last step a segment point in the body that was not reached at an
+    earlier step hides the pixel like an obstacle."""
+    _assert_oriented_pattern(_HIDDEN_BEHIND_A_HIDDEN_PIXEL, (10, 10), orientation, connectivity=8)
+
+
 # Corsica at connectivity 4, reduced: a link column ends on a row of core pixels (15, 8)-(15, 10);
 # the pixel below the row's end, (16, 10), is offered at the last step the link (14, 7) by (16, 9)
 # and the link (14, 9) by (16, 11), two rows up and one column left of it with the core row between

@@ -369,8 +369,9 @@ def _in_shadow(step, mask, seed, core, mixed, k, w, source, y, x, qy, qx):
 
     An obstacle is a pixel neither in ``mask`` nor a seed. The pixel is in the shadow when a
     point of the digital segment from ``source`` to it (points ``t / n`` of the way for
-    ``t = 1 .. n - 1``, ``n`` the chessboard length) is an obstacle whichever way it is rounded
-    (half up or half down), leaving out points 8-adjacent to the source or 4-adjacent to the
+    ``t = 1 .. n - 1``, ``n`` the chessboard length) is, whichever way it is rounded (half up or
+    half down), an obstacle or a ``mask`` pixel not reached before step ``k`` (a pixel hidden
+    itself casts a shadow), leaving out points 8-adjacent to the source or 4-adjacent to the
     pixel, except at offset ``(1, 2)``: its midpoint (both pixels next to the source towards
     the pixel, e.g. ``(1, 0)`` and ``(1, 1)`` for ``(2, 1)``) is always tested. The segment is
     not tested when its first step is blocked: along a row or column, when the pixel next to
@@ -408,7 +409,7 @@ def _in_shadow(step, mask, seed, core, mixed, k, w, source, y, x, qy, qx):
                 near = max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1
                 if near and mixed and ahead and abs(py - sy) == 1 and abs(px - sx) == 1 and core[py, px]:
                     near = False  # a core corner next to the source hides a pixel offered several sources
-                if (near and not knight) or _body(mask, seed, py, px):
+                if (near and not knight) or 0 <= step[py, px] < k:
                     hidden = False
             if hidden:
                 return True
@@ -430,8 +431,10 @@ def _through_pinch(mask, seed, w, source, y, x):
     """Whether the segment from ``source`` to ``(y, x)`` passes exactly through a corner shared by
     two diagonally adjacent obstacles (pixels neither in ``mask`` nor seeds) lying on either side
     of it, e.g. the corner between ``(0, 1)`` and ``(1, 0)`` for ``(1, 1)``, or between ``(0, 2)``
-    and ``(1, 1)`` for ``(1, 3)``, while one of the two other pixels at that corner is free (the
-    segment squeezes through a diagonal gap, not through a block of obstacles)."""
+    and ``(1, 1)`` for ``(1, 3)``, coming from a free pixel: the pixel round that corner on the
+    source's side (the one the segment runs through before it, ``(0, 0)`` for ``(1, 1)``, ``(0, 1)``
+    for ``(1, 3)``) is in ``mask`` or a seed. A segment that only grazes the corner of a wider
+    obstacle (that pixel an obstacle too) is not pinched."""
     sy = source // w
     sx = source % w
     dy = y - sy
@@ -446,12 +449,11 @@ def _through_pinch(mask, seed, w, source, y, x):
             b = sx + (nx - n) // (2 * n)
             if (dy > 0) == (dx > 0):
                 pinch = not _body(mask, seed, a, b + 1) and not _body(mask, seed, a + 1, b)
-                free = _body(mask, seed, a, b) or _body(mask, seed, a + 1, b + 1)
+                before = (a, b) if dy > 0 else (a + 1, b + 1)
             else:
                 pinch = not _body(mask, seed, a, b) and not _body(mask, seed, a + 1, b + 1)
-                free = _body(mask, seed, a, b + 1) or _body(mask, seed, a + 1, b)
-            pinch = pinch and free  # a 2 x 2 block of obstacles is no pinch
-            if pinch:
+                before = (a, b + 1) if dy > 0 else (a + 1, b)
+            if pinch and _body(mask, seed, before[0], before[1]):
                 return True
     return False
 
