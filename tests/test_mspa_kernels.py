@@ -102,36 +102,41 @@ def test_oi_thin_matches_plain_passes(seed, connectivity, loose_diagonals, firm_
 
 
 def _zones_by_heap(core_lab, region, conn8):
-    """Nearest core label by Dijkstra on exact (edges, corners) step counts. A pixel next to core
-    starts from its nearest core neighbour, the first in raster order on ties; ties further
-    inside go to the smaller label."""
+    """Nearest core label by Dijkstra on exact (edges, corners) step counts. A pixel takes the
+    label of its first neighbour in raster order on a shortest path (a core neighbour at the
+    pixel's distance, or a region pixel whose distance plus the step is the pixel's)."""
     h, w = region.shape
     steps = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy or dx) and (conn8 or not (dy and dx))]
-    best = {}
+    dist = {}
     heap = []
     for y, x in zip(*np.nonzero(region), strict=True):
-        start = None
-        for dy, dx in steps:  # raster order
+        for dy, dx in steps:
             yy, xx = y + dy, x + dx
             if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx]:
                 a, b = (0, 1) if dy and dx else (1, 0)
-                if start is None or a + b * SQRT2 < start[0] - 1e-9:
-                    start = (round(a + b * SQRT2, 9), int(core_lab[yy, xx]), a, b, y, x)
-        if start is not None:
-            heapq.heappush(heap, start)
+                heapq.heappush(heap, (round(a + b * SQRT2, 9), y, x))
     while heap:
-        _, lab, a, b, y, x = heapq.heappop(heap)
-        if (y, x) in best:
+        d, y, x = heapq.heappop(heap)
+        if (y, x) in dist:
             continue
-        best[(y, x)] = lab
+        dist[(y, x)] = d
         for dy, dx in steps:
             yy, xx = y + dy, x + dx
-            if 0 <= yy < h and 0 <= xx < w and region[yy, xx] and (yy, xx) not in best:
-                na, nb = (a, b + 1) if dy and dx else (a + 1, b)
-                heapq.heappush(heap, (round(na + nb * SQRT2, 9), lab, na, nb, yy, xx))
+            if 0 <= yy < h and 0 <= xx < w and region[yy, xx] and (yy, xx) not in dist:
+                heapq.heappush(heap, (round(d + (SQRT2 if dy and dx else 1), 9), yy, xx))
     out = np.zeros((h, w), np.int64)
-    for (y, x), lab in best.items():
-        out[y, x] = lab
+    for (y, x), d in sorted(dist.items(), key=lambda item: item[1]):
+        for dy, dx in steps:  # raster order
+            yy, xx = y + dy, x + dx
+            if not (0 <= yy < h and 0 <= xx < w):
+                continue
+            step = SQRT2 if dy and dx else 1.0
+            if core_lab[yy, xx] and abs(step - d) < 1e-6:
+                out[y, x] = core_lab[yy, xx]
+                break
+            if (yy, xx) in dist and abs(dist[(yy, xx)] + step - d) < 1e-6:
+                out[y, x] = out[yy, xx]
+                break
     return out
 
 

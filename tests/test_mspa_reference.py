@@ -576,6 +576,64 @@ def test_loop_bridge_growth_gives_shared_pixels_to_one_link(orientation):
     assert_identical(ours(fg, edge_width=2), reference(fg, edge_width=2))
 
 
+# a U of core (connectivity 4) whose right arm ends in a single core pixel diagonally next to it;
+# the loop round the background pocket touches the U only, but its pixel (4, 10) is as near to
+# the single pixel (4, 12), through the edge pixel (4, 11), as to the arm (5, 11)
+_LOOP_NEAR_A_DIAGONAL_CORE = [
+    "................",
+    ".#####......#...",
+    ".#####....#####.",
+    ".#######.######.",
+    ".#####.########.",
+    ".#####.########.",
+    ".#####.########.",
+    ".#############..",
+    ".#############..",
+    ".#############..",
+    ".###########....",
+    ".###########....",
+    "................",
+]
+
+
+@pytest.mark.parametrize(("orientation", "expected"), [(0, 35), (1, 67), (2, 35), (4, 67), (7, 35)])
+def test_loop_bridge_zones_run_through_the_body_with_ties_to_the_first_neighbour(orientation, expected):
+    """Edge width 2, connectivity 4: the edge pixel (4, 11) between the U's arm (below) and the
+    single core pixel (on its right) belongs to the core met first in raster order, and so does
+    the loop pixel beside it, one step further: the loop is a bridge (code 35 at its pixel
+    (3, 2)) when the single pixel comes first, i.e. in some orientations only."""
+    fg = np.array([[c == "#" for c in row] for row in _LOOP_NEAR_A_DIAGONAL_CORE])
+    fg = fg[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1]
+    pixel = (12 - 3 if orientation & 1 else 3, 15 - 2 if orientation & 2 else 2)
+    if orientation & 4:
+        fg, pixel = fg.T, pixel[::-1]
+    fg = np.ascontiguousarray(fg)
+    ref = reference(fg, connectivity=4, edge_width=2)
+    assert ref[pixel] == expected
+    assert_identical(ours(fg, connectivity=4, edge_width=2), ref)
+
+
+@pytest.mark.parametrize("orientation", [0, 3, 4])
+def test_perforation_ignores_core_outside_the_hole(orientation):
+    """Edge width 2, connectivity 4: a ring of core round a one-pixel hole, with a lone core
+    pixel (12, 12) touching the ring's corner (11, 11) diagonally from outside (a separate core
+    component). The hole pixel (10, 10) is within reach of both; the lone pixel does not lie in
+    the hole, so the pixel is perforation, not edge."""
+    fg = np.zeros((18, 18), bool)
+    fg[3:14, 3:14] = True
+    fg[8, 8] = False
+    fg[10:14, 14] = True
+    fg[14, 10:15] = True
+    fg = fg[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1]
+    pixel = (17 - 10 if orientation & 1 else 10, 17 - 10 if orientation & 2 else 10)
+    if orientation & 4:
+        fg = fg.T
+    fg = np.ascontiguousarray(fg)
+    ref = reference(fg, connectivity=4, edge_width=2)
+    assert ref[pixel] % 100 == 5
+    assert_identical(ours(fg, connectivity=4, edge_width=2), ref)
+
+
 # ------------------------------------------------------------------ missing data and the map border
 def _missing_probe(name: str) -> tuple[np.ndarray, np.ndarray]:
     """Small patterns isolating how the reference treats missing data and the map border."""

@@ -641,45 +641,40 @@ def _growing_disks(seed, mask, core, limits, rules, diagonal, src, step, lists):
     return step >= 0
 
 
-@nb.njit(cache=True)
-def _better(d, lab, d_old, lab_old):
-    if d < d_old - 1e-9:
-        return True
-    return abs(d - d_old) <= 1e-9 and lab < lab_old
-
-
-def influence_zones(core_lab: np.ndarray, region: np.ndarray, conn8: bool) -> np.ndarray:
-    """Label every ``region`` pixel with its geodesically nearest core label.
+def influence_zones(core_lab: np.ndarray, domain: np.ndarray, conn8: bool) -> np.ndarray:
+    """Label every ``domain`` pixel with its geodesically nearest core label.
 
     Distances grow by 1 across an edge and by sqrt(2) across a corner (the chamfer
-    approximation of the Euclidean distance inside the region). A pixel next to several core
-    components takes the nearest core neighbour that comes first in raster order; ties met
-    further inside the region go to the smaller label. Returns the labels (``int32``; 0
-    outside ``region`` and where no core is reachable).
+    approximation of the Euclidean distance inside the domain). A pixel takes the label of
+    its first neighbour in raster order on a shortest path: next to core, the nearest core
+    neighbour that comes first in raster order; further inside, the first neighbour in raster
+    order whose distance plus the step is the pixel's distance. Returns the labels (``int32``;
+    0 outside ``domain`` and where no core is reachable).
 
     Dijkstra's propagation with a bucket queue: pixels are settled by unit distance bands
     ``[k, k + 1)``; steps are at least 1 long, so a pixel cannot improve another one of its
-    own band and every band is final once the previous ones are settled.
+    own band, every band is final once the previous ones are settled and the neighbours on a
+    shortest path to a pixel are settled before it.
     """
-    index = np.int32 if region.size < 2**31 else np.int64
-    return _influence_zones(core_lab, region, conn8, np.empty(region.shape, index))
+    index = np.int32 if domain.size < 2**31 else np.int64
+    return _influence_zones(core_lab, domain, conn8, np.empty(domain.shape, index))
 
 
 @nb.njit(cache=True)
-def _influence_zones(core_lab, region, conn8, out):
-    h, w = region.shape
+def _influence_zones(core_lab, domain, conn8, out):
+    h, w = domain.shape
     n = 0
     for y in range(h):
         for x in range(w):
-            if region[y, x]:
+            if domain[y, x]:
                 n += 1
-    # compact numbering of the region pixels (``out`` holds the number, -1 elsewhere)
+    # compact numbering of the domain pixels (``out`` holds the number, -1 elsewhere)
     ys = np.empty(n, out.dtype)
     xs = np.empty(n, out.dtype)
     n = 0
     for y in range(h):
         for x in range(w):
-            if region[y, x]:
+            if domain[y, x]:
                 out[y, x] = n
                 ys[n] = y
                 xs[n] = x
@@ -701,13 +696,9 @@ def _influence_zones(core_lab, region, conn8, out):
                 continue
             yy = y + DY[k]
             xx = x + DX[k]
-            if yy < 0 or yy >= h or xx < 0 or xx >= w or core_lab[yy, xx] == 0:
-                continue
-            d = diag if k % 2 == 0 else 1.0
-            if d < dist[i] - 1e-9:
-                dist[i] = d
-                lab[i] = core_lab[yy, xx]
-        if lab[i] > 0:
+            if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx] > 0:
+                dist[i] = min(dist[i], diag if k % 2 == 0 else 1.0)
+        if dist[i] < np.inf:
             band[i] = 1
             queue[1, size[1]] = i
             size[1] += 1
@@ -721,6 +712,24 @@ def _influence_zones(core_lab, region, conn8, out):
             done[i] = 1
             y = ys[i]
             x = xs[i]
+            # the label of the first neighbour in raster order on a shortest path (settled)
+            for k in _RASTER:
+                if not conn8 and k % 2 == 0:
+                    continue
+                yy = y + DY[k]
+                xx = x + DX[k]
+                if yy < 0 or yy >= h or xx < 0 or xx >= w:
+                    continue
+                d = diag if k % 2 == 0 else 1.0
+                if core_lab[yy, xx] > 0:
+                    if abs(d - dist[i]) <= 1e-9:
+                        lab[i] = core_lab[yy, xx]
+                        break
+                    continue
+                q = out[yy, xx]
+                if q >= 0 and done[q] and abs(dist[q] + d - dist[i]) <= 1e-9:
+                    lab[i] = lab[q]
+                    break
             for k in range(8):
                 if not conn8 and k % 2 == 0:
                     continue
@@ -732,9 +741,8 @@ def _influence_zones(core_lab, region, conn8, out):
                 if q < 0 or done[q]:
                     continue
                 nd = dist[i] + (diag if k % 2 == 0 else 1.0)
-                if lab[q] == 0 or _better(nd, lab[i], dist[q], lab[q]):
+                if nd < dist[q] - 1e-9:
                     dist[q] = nd
-                    lab[q] = lab[i]
                     b = int(nd)
                     if band[q] != b:
                         band[q] = b
@@ -785,9 +793,10 @@ def adjacent_label_pairs(a, b):
 
 
 @nb.njit(cache=True)
-def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
+def near_label(cand, hole_lab, encloser_of_hole, core_lab, inside, r2):
     """Mark ``cand`` pixels within squared distance ``< r2`` of a pixel of the core component
-    that encloses the hole they lie in and of no other core component."""
+    that encloses the hole they lie in and of no core component lying inside that hole
+    (``inside[c]``: the hole in which core component ``c`` lies; others do not count)."""
     h, w = cand.shape
     out = np.zeros((h, w), np.uint8)
     rad = int(np.sqrt(r2)) + 1
@@ -798,6 +807,7 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
             target = encloser_of_hole[hole_lab[y, x]]
             if target == 0:
                 continue
+            hole = hole_lab[y, x]
             found = False
             other = False
             for dy in range(-rad, rad + 1):
@@ -808,11 +818,11 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
                     if dy * dy + dx * dx >= r2:
                         continue
                     xx = x + dx
-                    if 0 <= xx < w and core_lab[yy, xx] > 0:
-                        if core_lab[yy, xx] == target:
-                            found = True
-                        else:
-                            other = True
+                    c = core_lab[yy, xx] if 0 <= xx < w else 0
+                    if c == target:
+                        found = True
+                    elif c > 0 and inside[c] == hole:
+                        other = True
                 if other:
                     break
             if found and not other:
