@@ -783,9 +783,14 @@ def adjacent_label_pairs(a, b):
 
 
 @nb.njit(cache=True)
-def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
+def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2, touching, base):
     """Mark ``cand`` pixels within squared distance ``< r2`` of a pixel of the core component
-    that encloses the hole they lie in and of no other core component."""
+    that encloses the hole they lie in and of no other core component touching that hole.
+
+    ``touching`` holds the sorted keys ``hole * base + core`` of the (hole, core component)
+    pairs that are adjacent; a core component not touching the pixel's hole (beyond the wall
+    of the enclosing one) does not count.
+    """
     h, w = cand.shape
     out = np.zeros((h, w), np.uint8)
     rad = int(np.sqrt(r2)) + 1
@@ -793,7 +798,8 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
         for x in range(w):
             if not cand[y, x]:
                 continue
-            target = encloser_of_hole[hole_lab[y, x]]
+            hole = hole_lab[y, x]
+            target = encloser_of_hole[hole]
             if target == 0:
                 continue
             found = False
@@ -807,10 +813,14 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2):
                         continue
                     xx = x + dx
                     if 0 <= xx < w and core_lab[yy, xx] > 0:
-                        if core_lab[yy, xx] == target:
+                        c = core_lab[yy, xx]
+                        if c == target:
                             found = True
                         else:
-                            other = True
+                            key = hole * base + c
+                            i = np.searchsorted(touching, key)
+                            if i < touching.size and touching[i] == key:
+                                other = True
                 if other:
                     break
             if found and not other:
