@@ -140,19 +140,19 @@ def test_growth_does_not_pass_on_from_a_late_diagonal_pixel():
     assert_identical(ours(fg, edge_width=5), reference(fg, edge_width=5))
 
 
-def _assert_oriented_pattern(rows, pixel_at, orientation, connectivity, code=3):
-    """Edge width 5: the pattern drawn by ``rows`` ('#' foreground), turned to one of its eight
-    ``orientation`` s (bit 1: flip rows, bit 2: flip columns, bit 4: transpose), gives the pixel
-    first at ``pixel_at`` the class ``code`` (edge by default) in the reference, and ours is
-    identical to it."""
+def _assert_oriented_pattern(rows, pixel_at, orientation, connectivity, code=3, edge_width=5):
+    """The pattern drawn by ``rows`` ('#' foreground), turned to one of its eight ``orientation`` s
+    (bit 1: flip rows, bit 2: flip columns, bit 4: transpose), gives the pixel first at
+    ``pixel_at`` the class ``code`` (edge by default) in the reference at ``edge_width`` (5 by
+    default), and ours is identical to it."""
     fg = np.array([[c == "#" for c in row] for row in rows])
     pixel = np.zeros(fg.shape, bool)
     pixel[pixel_at] = True
     fg, pixel = (a[:: -1 if orientation & 1 else 1, :: -1 if orientation & 2 else 1] for a in (fg, pixel))
     fg, pixel = (np.ascontiguousarray(a.T if orientation & 4 else a) for a in (fg, pixel))
-    ref = reference(fg, connectivity=connectivity, edge_width=5)
+    ref = reference(fg, connectivity=connectivity, edge_width=edge_width)
     assert ref[pixel] == code
-    assert_identical(ours(fg, connectivity=connectivity, edge_width=5), ref)
+    assert_identical(ours(fg, connectivity=connectivity, edge_width=edge_width), ref)
 
 
 _STALE_OFFERS = {
@@ -518,6 +518,88 @@ def test_growth_pixel_with_two_offers_joins_through_a_corner_inside_a_block(orie
     """Edge width 5: a segment through a corner shared by four obstacles is not a pinch between two
     diagonal obstacles: the pixel joins from that link."""
     _assert_oriented_pattern(_THROUGH_A_BLOCK_CORNER, (5, 12), orientation, connectivity=4, code=67)
+
+
+# Generated pattern (connectivity 4, edge width 2), reduced: a one-pixel core ring (rows and columns
+# 3-9) round a background pixel, and a single core pixel (10, 10) diagonal to the ring's corner
+# (another 4-connected core component); the hole pixel (8, 8) next to the corner lies within reach
+# of that pixel, across the ring
+_PERFORATION_ACROSS_A_RING_CORNER = [
+    "..............",
+    ".###########..",
+    ".###########..",
+    ".###########..",
+    ".###########..",
+    ".###########..",
+    ".#####.#####..",
+    ".###########..",
+    ".############.",
+    ".############.",
+    ".############.",
+    ".############.",
+    "........#####.",
+    "..............",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_core_beyond_the_wall_of_a_hole_does_not_make_its_pixels_edge(orientation):
+    """Connectivity 4, edge width 2: a boundary pixel in a hole of a core component is perforation
+    when the only other core component within reach lies outside the hole (beyond its wall)."""
+    _assert_oriented_pattern(
+        _PERFORATION_ACROSS_A_RING_CORNER, (8, 8), orientation, connectivity=4, code=105, edge_width=2
+    )
+
+
+# Generated pattern (connectivity 4, edge width 2), reduced: a core ring round a large hole, with a
+# one-pixel core peninsula (column 20, down to row 13) and a core island (14, 18)-(14, 19) diagonal
+# to its tip inside the same hole; the hole pixel (12, 21) lies within reach of the island, across
+# the peninsula's tip
+_EDGE_ACROSS_A_PENINSULA_TIP = [
+    "..................................",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".########.........#####..########.",
+    ".########.........#####..########.",
+    ".########.........#####..########.",
+    ".########.......#######..########.",
+    ".########..############..########.",
+    ".########..############..########.",
+    ".########..############..########.",
+    ".########..###########...########.",
+    ".########..###########...########.",
+    ".########..#####.........########.",
+    ".########..#####.........########.",
+    ".########..#####.........########.",
+    ".########................########.",
+    ".########................########.",
+    ".########................########.",
+    ".########................########.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    ".################################.",
+    "..................................",
+]
+
+
+@pytest.mark.parametrize("orientation", range(8))
+def test_core_island_in_the_hole_makes_its_pixels_edge_across_a_peninsula(orientation):
+    """Connectivity 4, edge width 2: a core component inside a hole makes the boundary pixels within
+    its reach edge even when the enclosing core component lies between them (no line of sight)."""
+    _assert_oriented_pattern(
+        _EDGE_ACROSS_A_PENINSULA_TIP, (12, 21), orientation, connectivity=4, code=103, edge_width=2
+    )
 
 
 @pytest.mark.parametrize(("branch", "extension", "upper_link"), [(1, 0, 3), (2, 0, 67), (2, 1, 3), (1, 1, 67)])

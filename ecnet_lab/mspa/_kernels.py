@@ -793,10 +793,14 @@ def adjacent_label_pairs(a, b):
 
 
 @nb.njit(cache=True)
-def near_label(cand, hole_lab, encloser_of_hole, core_lab, inside, r2):
+def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2, touching, base):
     """Mark ``cand`` pixels within squared distance ``< r2`` of a pixel of the core component
-    that encloses the hole they lie in and of no core component lying inside that hole
-    (``inside[c]``: the hole in which core component ``c`` lies; others do not count)."""
+    that encloses the hole they lie in and of no other core component touching that hole.
+
+    ``touching`` holds the sorted keys ``hole * base + core`` of the (hole, core component)
+    pairs that are adjacent; a core component not touching the pixel's hole (beyond the wall
+    of the enclosing one) does not count.
+    """
     h, w = cand.shape
     out = np.zeros((h, w), np.uint8)
     rad = int(np.sqrt(r2)) + 1
@@ -804,7 +808,8 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, inside, r2):
         for x in range(w):
             if not cand[y, x]:
                 continue
-            target = encloser_of_hole[hole_lab[y, x]]
+            hole = hole_lab[y, x]
+            target = encloser_of_hole[hole]
             if target == 0:
                 continue
             hole = hole_lab[y, x]
@@ -818,11 +823,15 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, inside, r2):
                     if dy * dy + dx * dx >= r2:
                         continue
                     xx = x + dx
-                    c = core_lab[yy, xx] if 0 <= xx < w else 0
-                    if c == target:
-                        found = True
-                    elif c > 0 and inside[c] == hole:
-                        other = True
+                    if 0 <= xx < w and core_lab[yy, xx] > 0:
+                        c = core_lab[yy, xx]
+                        if c == target:
+                            found = True
+                        else:
+                            key = hole * base + c
+                            i = np.searchsorted(touching, key)
+                            if i < touching.size and touching[i] == key:
+                                other = True
                 if other:
                     break
             if found and not other:

@@ -35,11 +35,14 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    a component touching the map border is attached when core would continue just outside.
 3. **Opening** (core + boundary): foreground pixels closer than ``s + 1`` to a core pixel (or
    to core just outside the border or missing core). Boundary pixels lying in a hole of the
-   core component that encloses them, within reach of it and of no core component lying
-   inside that hole, are **perforation**; the others are **edge**. Core outside the hole does
-   not count: a pixel inside a ring of core at connectivity 4 that is within reach of
-   another core component touching the ring's corner diagonally from outside is perforation
-   (generated patterns at edge width 2, in every orientation).
+   core component that encloses them, within reach of it and of no other core component
+   touching (8-adjacent to) that hole, are **perforation**; the others are **edge**. A core
+   component inside the hole makes the pixels within its reach edge, even behind a one-pixel
+   core peninsula of the enclosing component (the reach is not a line of sight), while core
+   beyond the hole's wall does not count: at connectivity 4 a core pixel diagonal to the outer
+   corner of a one-pixel-wide core ring (another 4-connected component) leaves the hole pixel
+   inside that corner, within its reach across the corner, perforation (generated patterns at
+   edge widths 2 to 4, in every orientation).
 4. **Connectors**: the other non-islet foreground. An order-independent homotopic thinning
    anchored on the core keeps what links core parts or encloses background: at every pass
    all simple pixels (``connectivity``-connected foreground, dual background) are found and
@@ -273,8 +276,9 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
 
     Arrays are padded by one pixel: the ring of non-core around the map is the outside
     (region 1), so core may cover the whole map border. Returns ``(regions, core_lab,
-    encloser, inside)``: ``encloser[r]`` is the core component whose hole region ``r`` is (0 for
-    the outside) and ``inside[c]`` the region in which core component ``c`` lies.
+    encloser, touching)``: ``encloser[r]`` is the core component whose hole region ``r`` is (0
+    for the outside) and ``touching`` the sorted keys ``r * base + c`` (``base = n_core + 1``)
+    of the regions ``r`` and core components ``c`` that are 8-adjacent.
     """
     fg_s, bg_s = _structures(connectivity)
     core = np.pad(core, 1)
@@ -282,12 +286,12 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
     core_lab, n_core = ndi.label(core, fg_s)
     region_to_core: dict[int, list[int]] = defaultdict(list)
     core_to_region: dict[int, list[int]] = defaultdict(list)
-    for r, c in _unique_pairs(K.adjacent_label_pairs(regions, core_lab)):
+    pairs = _unique_pairs(K.adjacent_label_pairs(regions, core_lab))
+    for r, c in pairs:
         region_to_core[int(r)].append(int(c))
         core_to_region[int(c)].append(int(r))
     # peel the nesting: outside -> cores touching it -> their holes -> cores inside -> ...
     encloser = np.zeros(n_regions + 1, np.int64)
-    inside = np.zeros(n_core + 1, np.int64)
     region_seen = np.zeros(n_regions + 1, bool)
     core_seen = np.zeros(n_core + 1, bool)
     region_seen[1] = True
@@ -298,7 +302,6 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
             for c in region_to_core[r]:
                 if not core_seen[c]:
                     core_seen[c] = True
-                    inside[c] = r
                     cores.append(c)
         frontier = []
         for c in cores:
@@ -307,17 +310,20 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
                     region_seen[r] = True
                     encloser[r] = c
                     frontier.append(r)
-    return regions, core_lab, encloser, inside
+    touching = np.sort(pairs[:, 0] * (n_core + 1) + pairs[:, 1])
+    return regions, core_lab, encloser, touching
 
 
 def _perforation(nesting, boundary: np.ndarray, edge_width: int) -> np.ndarray:
-    """Boundary pixels lying in a hole of the core component that encloses that hole."""
-    regions, core_lab, encloser, inside = nesting
+    """Boundary pixels lying in a hole of the core component that encloses that hole (within reach
+    of it and of no other core component touching that hole)."""
+    regions, core_lab, encloser, touching = nesting
     candidates = np.pad(boundary, 1) & (encloser > 0)[regions]
     if not candidates.any():
         return np.zeros_like(boundary)
     r2 = float((edge_width + 1) ** 2)
-    near = K.near_label(candidates.view(np.uint8), regions, encloser, core_lab, inside, r2)
+    base = int(core_lab.max()) + 1  # the key base of ``touching`` (n_core + 1)
+    near = K.near_label(candidates.view(np.uint8), regions, encloser, core_lab, r2, touching, base)
     return near[1:-1, 1:-1].astype(bool)
 
 
