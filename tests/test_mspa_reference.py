@@ -12,7 +12,8 @@ synthetic city, random patterns and generated patterns of cores joined by stairc
 corridors (``mspa_corridors``), with one exception at width 4, connectivity 8 (5 px over the Hong
 Kong periods; width 4 is not among the required settings). At width 5 a few pixels still differ on
 some Hong Kong periods: ``KNOWN_DIFFERENCES`` holds their counts per map, which only ever go down,
-and ``AGREEMENT`` the floors of the crop tests, which only ever go up. Every failure prints the first differing pixels with their neighbourhoods.
+and ``AGREEMENT`` the floors of the crop tests, which only ever go up. Every failure prints the
+first differing pixels with their neighbourhoods.
 """
 
 from __future__ import annotations
