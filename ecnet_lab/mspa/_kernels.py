@@ -303,7 +303,9 @@ def growing_disks(
     join either when the segment to the source it takes squeezes between two diagonally
     adjacent obstacles (see :func:`_through_pinch`); when its reached 4-neighbours offer two
     or more different sources, a ``core`` pixel diagonally next to the offered source on the
-    segment also hides the pixel (see :func:`_in_shadow`). With ``diagonal_deadline``, a pixel on a diagonal of
+    segment also hides the pixel (see :func:`_in_shadow`); a pixel with a single reached
+    4-neighbour does not join at the tip of a fan row up and left of its source (see
+    :func:`_upper_left_tip`). With ``diagonal_deadline``, a pixel on a diagonal of
     the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is the one
     offering it does not join after step ``2 a + 1``. From step ``stale_step`` on (``0``:
     never), a pixel whose chosen source already lay within the previous step's limit of it (a
@@ -456,6 +458,27 @@ def _through_pinch(mask, seed, w, source, y, x):
             if pinch and _body(mask, seed, before[0], before[1]):
                 return True
     return False
+
+
+@nb.njit(cache=True)
+def _upper_left_tip(step, mask, seed, k, w, source, y, x):
+    """Whether ``(y, x)`` is the tip of a row of a fan of rows grown from a link staircase that
+    rises to the right, seen from its ``source`` at step ``k``: it lies at offset ``(-2, -4)`` from
+    ``source`` (two rows up, four columns left: this orientation only), ``(y + 1, x + 1)`` is an
+    obstacle (a pixel neither in ``mask`` nor a seed), ``(-3, 1)`` from ``source`` is a seed, and
+    ``(y + 2, x + 2)``, ``(y + 2, x + 3)`` (the row of the source), ``(y - 1, x + 2)`` and
+    ``(y - 3, x + 3)`` (the rows above) were reached before step ``k``."""
+    sy = source // w
+    sx = source % w
+    h = mask.shape[0]
+    if y - sy != -2 or x - sx != -4 or y < 3 or sx + 1 >= w or y + 1 >= h:
+        return False
+    if not seed[sy - 3, sx + 1] or _body(mask, seed, y + 1, x + 1):
+        return False
+    for a, b in ((2, 2), (2, 3), (-1, 2), (-3, 3)):
+        if not 0 <= step[y + a, x + b] < k:
+            return False
+    return True
 
 
 @nb.njit(cache=True)
@@ -626,6 +649,8 @@ def _growing_disks(seed, mask, core, limits, rules, diagonal, src, step, lists):
                 if bj >= 4 or _in_shadow(step, mask, seed, core, mixed, k, w, bs, y, x, qy, qx):
                     bs = _seen_offer(seed, mask, core, mixed, src, step, k, limit, y, x)
                 if bs >= 0 and n_reached >= 2 and _through_pinch(mask, seed, w, bs, y, x):
+                    bs = -1
+                if bs >= 0 and n_reached == 1 and _upper_left_tip(step, mask, seed, k, w, bs, y, x):
                     bs = -1
             best_src[i] = bs if best < limit else -1
         for i in range(n_cand):
