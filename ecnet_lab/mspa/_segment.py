@@ -153,8 +153,8 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    and (1, 1) stays out when (1, 2) is not reached. These last rules come from two corpora of
    generated patterns (cores joined by two- to eleven-pixel-wide digital lines and corridors
    at random slopes, with close parallel lines, holes, bumps and notches): at connectivity 4,
-   50 patterns differing at ``s = 5`` among 60 000 (17 left), at connectivity 8, 256 among
-   138 000 (55 left), none of the identical ones changing, nor the maps or random patterns.
+   50 patterns differing at ``s = 5`` among 60 000 (17 left after them), at connectivity 8, 256 among
+   138 000 (55 left after them), none of the identical ones changing, nor the maps or random patterns.
    **Fan tip, one orientation**: a pixel with a single reached 4-neighbour, offered a link two
    rows below it and four columns to its right (array order: rows down, columns right), stays
    out when it ends a row of a fan of rows grown from a link staircase rising to the right:
