@@ -686,6 +686,20 @@ def influence_zones(core_lab: np.ndarray, domain: np.ndarray, conn8: bool) -> np
 
 
 @nb.njit(cache=True)
+def _neighbour_step(k, conn8, y, x, h, w):
+    """Length of the step from ``(y, x)`` to its neighbour ``k`` (``DY``/``DX``): 1 across an edge,
+    sqrt(2) across a corner (connectivity 8 only); 0 when that neighbour is not used or lies
+    outside the ``h`` x ``w`` image."""
+    if k % 2 == 0 and not conn8:
+        return 0.0
+    yy = y + DY[k]
+    xx = x + DX[k]
+    if yy < 0 or yy >= h or xx < 0 or xx >= w:
+        return 0.0
+    return np.sqrt(2.0) if k % 2 == 0 else 1.0
+
+
+@nb.njit(cache=True)
 def _influence_zones(core_lab, domain, conn8, out):
     h, w = domain.shape
     n = 0
@@ -712,17 +726,13 @@ def _influence_zones(core_lab, domain, conn8, out):
     done = np.zeros(n, np.uint8)
     queue = np.empty((3, n + 1), out.dtype)
     size = np.zeros(3, np.int64)
-    diag = np.sqrt(2.0)
     for i in range(n):
         y = ys[i]
         x = xs[i]
         for k in _RASTER:
-            if not conn8 and k % 2 == 0:
-                continue
-            yy = y + DY[k]
-            xx = x + DX[k]
-            if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx] > 0:
-                dist[i] = min(dist[i], diag if k % 2 == 0 else 1.0)
+            d = _neighbour_step(k, conn8, y, x, h, w)
+            if d > 0.0 and core_lab[y + DY[k], x + DX[k]] > 0:
+                dist[i] = min(dist[i], d)
         if dist[i] < np.inf:
             band[i] = 1
             queue[1, size[1]] = i
@@ -739,13 +749,11 @@ def _influence_zones(core_lab, domain, conn8, out):
             x = xs[i]
             # the label of the first neighbour in raster order on a shortest path (settled)
             for k in _RASTER:
-                if not conn8 and k % 2 == 0:
+                d = _neighbour_step(k, conn8, y, x, h, w)
+                if d == 0.0:
                     continue
                 yy = y + DY[k]
                 xx = x + DX[k]
-                if yy < 0 or yy >= h or xx < 0 or xx >= w:
-                    continue
-                d = diag if k % 2 == 0 else 1.0
                 if core_lab[yy, xx] > 0:
                     if abs(d - dist[i]) <= 1e-9:
                         lab[i] = core_lab[yy, xx]
@@ -756,16 +764,13 @@ def _influence_zones(core_lab, domain, conn8, out):
                     lab[i] = lab[q]
                     break
             for k in range(8):
-                if not conn8 and k % 2 == 0:
+                d = _neighbour_step(k, conn8, y, x, h, w)
+                if d == 0.0:
                     continue
-                yy = y + DY[k]
-                xx = x + DX[k]
-                if yy < 0 or yy >= h or xx < 0 or xx >= w:
-                    continue
-                q = out[yy, xx]
+                q = out[y + DY[k], x + DX[k]]
                 if q < 0 or done[q]:
                     continue
-                nd = dist[i] + (diag if k % 2 == 0 else 1.0)
+                nd = dist[i] + d
                 if nd < dist[q] - 1e-9:
                     dist[q] = nd
                     b = int(nd)
@@ -837,7 +842,6 @@ def near_label(cand, hole_lab, encloser_of_hole, core_lab, r2, touching, base):
             target = encloser_of_hole[hole]
             if target == 0:
                 continue
-            hole = hole_lab[y, x]
             found = False
             other = False
             for dy in range(-rad, rad + 1):

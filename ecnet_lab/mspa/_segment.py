@@ -289,8 +289,8 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
 
     Arrays are padded by one pixel: the ring of non-core around the map is the outside
     (region 1), so core may cover the whole map border. Returns ``(regions, core_lab,
-    encloser, touching)``: ``encloser[r]`` is the core component whose hole region ``r`` is (0
-    for the outside) and ``touching`` the sorted keys ``r * base + c`` (``base = n_core + 1``)
+    encloser, touching, base)``: ``encloser[r]`` is the core component whose hole region ``r`` is
+    (0 for the outside) and ``touching`` the sorted keys ``r * base + c`` (``base = n_core + 1``)
     of the regions ``r`` and core components ``c`` that are 8-adjacent.
     """
     fg_s, bg_s = _structures(connectivity)
@@ -323,19 +323,19 @@ def _hole_nesting(core: np.ndarray, connectivity: int):
                     region_seen[r] = True
                     encloser[r] = c
                     frontier.append(r)
-    touching = np.sort(pairs[:, 0] * (n_core + 1) + pairs[:, 1])
-    return regions, core_lab, encloser, touching
+    base = n_core + 1
+    touching = np.sort(pairs[:, 0] * base + pairs[:, 1])
+    return regions, core_lab, encloser, touching, base
 
 
 def _perforation(nesting, boundary: np.ndarray, edge_width: int) -> np.ndarray:
     """Boundary pixels lying in a hole of the core component that encloses that hole (within reach
     of it and of no other core component touching that hole)."""
-    regions, core_lab, encloser, touching = nesting
+    regions, core_lab, encloser, touching, base = nesting
     candidates = np.pad(boundary, 1) & (encloser > 0)[regions]
     if not candidates.any():
         return np.zeros_like(boundary)
     r2 = float((edge_width + 1) ** 2)
-    base = int(core_lab.max()) + 1  # the key base of ``touching`` (n_core + 1)
     near = K.near_label(candidates.view(np.uint8), regions, encloser, core_lab, r2, touching, base)
     return near[1:-1, 1:-1].astype(bool)
 
