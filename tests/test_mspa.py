@@ -272,211 +272,84 @@ def test_edge_width_two_on_a_square():
     assert set(np.unique(out[(a == 1) & ~core])) == {3}
 
 
-def _growth_field(size, links, obstacles=()):
-    """(seed, mask) for the growth kernel: ``size`` x ``size`` body, ``links`` as seeds, ``obstacles``
-    (core or background) and the links left out of the mask."""
-    seed = np.zeros((size, size), bool)
-    seed[tuple(np.transpose(links))] = True
-    mask = ~seed
-    if len(obstacles):
-        mask[tuple(np.transpose(obstacles))] = False
-    return seed, mask
-
-
-def test_loop_bridge_growth_gives_a_pixel_next_to_two_links_to_one_of_them():
+def test_connector_threshold_admits_the_published_squared_lengths():
     from ecnet_lab.mspa import _kernels as K
 
-    # links a = (2, 3) and b = (3, 2) on a diagonal step between two core pixels (1, 3) and (4, 2)
-    mask = np.ones((6, 6), bool)
-    mask[1, 3] = mask[4, 2] = False
-    seed = np.zeros((6, 6), bool)
-    seed[2, 3] = seed[3, 2] = True
-    limits = K.growth_limits(2)
-    np.testing.assert_array_equal(limits, [2.0, 2.25])
-    region = K.growing_disks(seed, mask, limits, True)
-    # (2, 2) goes to b (its southern neighbour), (3, 3) to a (its northern one): the corner
-    # pixels behind them are 2 pixels from their source and stay out, the other two join
-    assert region[2, 2] and region[3, 3]
-    assert not region[1, 2] and not region[4, 3]
-    assert region[1, 4] and region[4, 1]
+    # (sigma - 1) sqrt 2 with sigma = (s + 0.98) / sqrt 2, in single precision
+    assert K.connector_threshold(5) == np.float32(4.5657864)
+    admitted = [max(q for q in range(100) if np.float32(np.sqrt(q)) <= K.connector_threshold(s)) for s in range(1, 8)]
+    assert admitted == [0, 2, 6, 12, 20, 30, 43]
 
 
-def test_loop_bridge_growth_lets_straight_pixels_join_one_step_late():
+def test_connector_distance_in_an_open_body_is_the_euclidean_distance():
     from ecnet_lab.mspa import _kernels as K
 
-    seed, mask = _growth_field(7, [(3, 3)], [(2, 3)])  # a core pixel right above the link
-    limits = K.growth_limits(3)
-    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25])
-    region = K.growing_disks(seed, mask, limits, True)
-    # (3, 1), two pixels straight ahead of the link, joins at step 3 instead of 2 ...
-    assert region[3, 1] and region[3, 5] and region[5, 3]
-    # ... the pixels at offset (1, 2) join through the diagonal pixels at step 3 ...
-    assert region[1, 2] and region[1, 4] and region[2, 1] and region[4, 1]
-    # ... and (1, 3), behind the core pixel, would need a fourth step
-    assert not region[1, 3]
+    body = np.ones((13, 15), bool)
+    seed = np.zeros_like(body)
+    seed[4, 6] = True
+    body_before = body.copy()
+    d = K.connector_distance(seed, body)
+    yy, xx = np.indices(body.shape)
+    np.testing.assert_array_equal(d, np.hypot(yy - 4, xx - 6).astype(np.float32))
+    np.testing.assert_array_equal(body, body_before)
 
 
-def test_loop_bridge_growth_takes_outward_diagonal_steps_between_body_pixels():
+def test_connector_distance_traces_the_line_of_sight_from_the_base_rounding_halves_away():
     from ecnet_lab.mspa import _kernels as K
 
-    seed, mask = _growth_field(9, [(4, 4)], [(5, 5)])  # a core pixel diagonal to the link
-    limits = K.growth_limits(4)
-    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25])
-    straight = K.growing_disks(seed, mask, limits, False)
-    diagonal = K.growing_disks(seed, mask, limits, True)
-    # (5, 6) at offset (1, 2) is reached late (step 4, from (4, 6)), so (5, 7) at offset (1, 3)
-    # would need a fifth 4-neighbour step; the diagonal step from (4, 6) (reached at step 3,
-    # both pixels beside the step in the body) brings it in at step 4, and likewise (7, 5)
-    assert not straight[5, 7] and not straight[7, 5]
-    assert diagonal[5, 7] and diagonal[7, 5]
-    changed = np.zeros((9, 9), bool)
-    changed[5, 7] = changed[7, 5] = True
-    np.testing.assert_array_equal(straight ^ diagonal, changed)
+    # the pixel at (1, 2) from a seed: its line from the seed runs through (1, 1) (the half-way
+    # row rounded away from the seed), not (0, 1)
+    def turned(a, k, flip):
+        return np.rot90(a[:, ::-1] if flip else a, k).copy()
+
+    for blocked, expected in (((1, 1), 3.0), ((0, 1), np.float32(np.sqrt(5)))):
+        body = np.ones((7, 7), bool)
+        body[3 + blocked[0], 3 + blocked[1]] = False
+        seed = np.zeros_like(body)
+        seed[3, 3] = True
+        target = np.zeros_like(body)
+        target[4, 5] = True
+        for k in range(4):
+            for flip in (False, True):
+                d = K.connector_distance(turned(seed, k, flip), turned(body, k, flip))
+                # hidden, the pixel takes its neighbour (0, 2) as base: 2 + 1
+                assert d[turned(target, k, flip)][0] == expected
 
 
-def test_loop_bridge_growth_sight_step_admits_pixels_seen_from_their_link():
+def test_connector_distance_turns_round_obstacles_at_new_bases():
     from ecnet_lab.mspa import _kernels as K
 
-    # obstacles at offsets (1, 1) from the link, so (1, 2) is reached late (from (0, 2)), and
-    # (0, 3), so (1, 3) has no other way in
-    seed, mask = _growth_field(11, [(5, 5)], [(6, 6), (5, 8)])
-    limits = K.growth_limits(4)
-    without = K.growing_disks(seed, mask, limits, True)
-    with_sight = K.growing_disks(seed, mask, limits, True, sight_steps=1)
-    # (1, 3) would need a fifth step after (1, 2); the sight step admits it because the segment
-    # from the link, through (0, 1) and (1, 2), lies in reached pixels; nothing else changes
-    changed = np.zeros((11, 11), bool)
-    changed[6, 8] = True
-    np.testing.assert_array_equal(without ^ with_sight, changed)
-    # without (1, 2) the segment to (1, 3) crosses a pixel outside the body: it stays out
-    blocked = mask.copy()
-    blocked[6, 7] = False
-    assert not K.growing_disks(seed, blocked, limits, True, sight_steps=1)[6, 8]
+    body = np.ones((11, 11), bool)
+    seed = np.zeros_like(body)
+    seed[5, 1] = True
+    body[5, 3] = False  # an obstacle two pixels straight ahead of the seed
+    d = K.connector_distance(seed, body)
+    assert d[5, 3] == np.inf
+    # (5, 4) behind it is hidden from the seed: its neighbour (4, 4) (or (6, 4)) becomes its base
+    assert d[5, 4] == np.float32(1 + np.sqrt(10))
+    # (5, 5) inherits that base, which sees it: sqrt 10 + sqrt 2, nearer than over (4, 5) + 1
+    assert d[5, 5] == np.float32(np.float32(np.sqrt(10)) + np.sqrt(2))
+    # (4, 6) at (-1, 5): its line from the seed runs through (5, 3), so (4, 5) is its base
+    assert d[4, 6] == np.float32(np.float32(np.sqrt(17)) + 1)
+    # pixels seen from the seed keep their straight distance
+    assert d[3, 5] == np.float32(np.sqrt(20))
 
 
-def test_loop_bridge_growth_keeps_the_outer_ring_for_the_last_step():
+def test_connector_distance_leaves_pixels_not_connected_to_a_seed_at_infinity():
     from ecnet_lab.mspa import _kernels as K
 
-    limits = K.growth_limits(5)
-    np.testing.assert_array_equal(limits, [2.0, 2.25, 6.25, 12.25, 16.0, 20.25])
-    seed, mask = _growth_field(11, [(5, 1)], [(4, 4), (6, 4)])  # core at offsets (-1, 3), (1, 3)
-    region = K.growing_disks(seed, mask, limits, False)
-    # (5, 5) at offset (0, 4), 4 pixels away, waits for the last step (6) instead of joining at
-    # step 5, so (4, 5) and (6, 5) at offsets (-1, 4) and (1, 4), reachable only through it, stay out
-    assert region[5, 5]
-    assert not region[4, 5] and not region[6, 5]
-
-
-def test_loop_bridge_growth_ranks_offers_by_orientation_at_step_four():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    seed, mask = _growth_field(13, [(6, 8), (8, 7)], [(7, 4)])  # links a, b; an obstacle below (6, 4)
-    plain = K.growing_disks(seed, mask, limits, False)
-    oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
-    # at step 4, (6, 5) is offered a by its east neighbour (squared distance 9) and b by its south
-    # one (8): 3 and 2.83 agree once rounded up to half pixels, so the east offer wins on
-    # orientation and (6, 4) carries a at step 6
-    # and (6, 3), 20 from b but 25 from a, stays out
-    changed = np.zeros((13, 13), bool)
-    changed[6, 3] = True
-    np.testing.assert_array_equal(plain ^ oriented, changed)
-    assert plain[6, 3]
-
-
-def test_loop_bridge_growth_orientation_priority_needs_distances_equal_to_half_a_pixel():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    # links a = (5, 3), b = (9, 6); obstacles around the corridor (6, 7), (6, 8) east of (6, 6)
-    seed, mask = _growth_field(13, [(5, 3), (9, 6)], [(5, 7), (7, 7), (5, 8), (7, 8)])
-    plain = K.growing_disks(seed, mask, limits, False)
-    oriented = K.growing_disks(seed, mask, limits, False, orientation_step=4)
-    # at step 4, (6, 6) is offered a by its west neighbour (squared distance 10) and b by its
-    # south one (9): 3.16 and 3 differ once rounded up to half pixels, so the nearest b wins
-    # despite the orientation and passes on to (6, 8), 13 from b (26 from a)
-    np.testing.assert_array_equal(plain, oriented)
-    assert oriented[6, 8]
-
-
-def test_loop_bridge_growth_keeps_pixels_in_the_shadow_of_an_obstacle_out():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    seed, mask = _growth_field(13, [(6, 7)], [(4, 8)])  # an obstacle at offset (-2, 1) from the link
-    plain = K.growing_disks(seed, mask, limits, False)
-    shaded = K.growing_disks(seed, mask, limits, False, shadows=True)
-    # (2, 9) at offset (-4, 2) would join at the last step from (3, 9) alone, but the half-way
-    # point (-2, 1) of the segment from the link is the obstacle: it stays out
-    changed = np.zeros((13, 13), bool)
-    changed[2, 9] = True
-    np.testing.assert_array_equal(plain ^ shaded, changed)
-    assert plain[2, 9]
-    # without the obstacle the same pixel joins
-    assert K.growing_disks(seed, mask | ~seed, limits, False, shadows=True)[2, 9]
-
-
-def test_loop_bridge_growth_drops_hidden_offers_of_every_neighbour():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    seed, mask = _growth_field(11, [(5, 6)], [(3, 4)])  # an obstacle at offset (-2, -2) from the link
-    plain = K.growing_disks(seed, mask, limits, False)
-    shaded = K.growing_disks(seed, mask, limits, False, shadows=True)
-    # (2, 3) at offset (-3, -3) is offered the link at the last step by two neighbours, (2, 4)
-    # and (3, 3); the obstacle hides it from the link on both offers: it stays out
-    changed = np.zeros((11, 11), bool)
-    changed[2, 3] = True
-    np.testing.assert_array_equal(plain ^ shaded, changed)
-    assert plain[2, 3] and shaded[2, 4] and shaded[3, 3]
-
-
-def test_loop_bridge_growth_does_not_test_a_diagonal_whose_first_step_is_blocked():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    seed, mask = _growth_field(11, [(2, 2)], [(4, 4)])  # an obstacle at offset (2, 2) from the link
-    # (5, 5), at (3, 3), is offered the link by (4, 5) and (5, 4); the obstacle on the diagonal
-    # hides it from both
-    assert not K.growing_disks(seed, mask, limits, False, shadows=True)[5, 5]
-    # with the link's east neighbour (2, 3) an obstacle too, the diagonal seen across the step
-    # from (4, 5) (same column) starts with a blocked step: it is not tested and (5, 5) joins
-    mask[2, 3] = False
-    assert K.growing_disks(seed, mask, limits, False, shadows=True)[5, 5]
-
-
-def test_loop_bridge_growth_keeps_late_diagonal_pixels_out():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    # obstacles around (6, 6), offset (1, 1) from the link
-    seed, mask = _growth_field(11, [(5, 5)], [(5, 6), (6, 5), (6, 7)])
-    plain = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True)
-    timed = K.growing_disks(seed, mask, limits, False, orientation_step=4, shadows=True, diagonal_deadline=True)
-    # the growth goes round the obstacles: (7, 6) joins at step 5, then (6, 6) and (7, 7), on
-    # diagonals of the link (offsets (1, 1) and (2, 2)), are offered the link at step 6 by (7, 6)
-    # alone, later than steps 3 and 5: they stay out
-    changed = np.zeros((11, 11), bool)
-    changed[6, 6] = changed[7, 7] = True
-    np.testing.assert_array_equal(plain ^ timed, changed)
-    assert plain[6, 6] and plain[7, 7]
-
-
-def test_loop_bridge_growth_lets_a_stale_offer_give_way():
-    from ecnet_lab.mspa import _kernels as K
-
-    limits = K.growth_limits(5)
-    seed, mask = _growth_field(11, [(4, 2), (5, 2)], [(5, 4)])  # links a, b; an obstacle at (0, 2) from b
-    rules = {"orientation_step": 4, "shadows": True, "diagonal_deadline": True}
-    plain = K.growing_disks(seed, mask, limits, False, **rules)
-    yielding = K.growing_disks(seed, mask, limits, False, stale_step=5, **rules)
-    # (5, 5), at (0, 3) from b (squared distance 9) behind the obstacle, is reached at step 5
-    # instead of 4: b's offer is stale, so it takes a's (10, from (4, 5)); (5, 6) then joins at the
-    # last step from a, which sees it, while b, at (0, 4), has the obstacle in the way
-    changed = np.zeros((11, 11), bool)
-    changed[5, 6] = True
-    np.testing.assert_array_equal(plain ^ yielding, changed)
-    assert yielding[5, 6]
+    body = np.ones((6, 9), bool)
+    body[:, 4] = False
+    seed = np.zeros_like(body)
+    seed[2, 1] = True
+    d = K.connector_distance(seed, body)
+    assert np.isinf(d[:, 4:]).all() and np.isfinite(d[:, :4]).all()
+    # the growth is 4-connected: a pixel touching the seed's side only by a corner is not reached
+    body = np.zeros((5, 5), bool)
+    body[1, 1] = body[2, 2] = True
+    seed = np.zeros_like(body)
+    seed[1, 1] = True
+    assert np.isinf(K.connector_distance(seed, body)[2, 2])
 
 
 def test_connectivity_four_separates_diagonal_patches():

@@ -1,20 +1,16 @@
 """MSPA numba kernels against plain (slow) definitions on small random arrays.
 
 The kernels are written for speed (separable distance thresholds, incremental thinning
-passes, a bucket queue); these tests pin them to the straightforward definitions.
+passes, FIFO queues); these tests pin them to the straightforward definitions.
 """
 
 from __future__ import annotations
-
-import heapq
 
 import numpy as np
 import pytest
 from scipy import ndimage as ndi
 
 from ecnet_lab.mspa import _kernels as K
-
-SQRT2 = np.sqrt(2.0)
 
 
 def _blobs(rng, shape, sigma, threshold):
@@ -101,53 +97,58 @@ def test_oi_thin_matches_plain_passes(seed, connectivity, loose_diagonals, firm_
     np.testing.assert_array_equal(got, expected)
 
 
-def _zones_by_heap(core_lab, region, conn8):
-    """Nearest core label by Dijkstra on exact (edges, corners) step counts. A pixel takes the
-    label of its first neighbour in raster order on a shortest path (a core neighbour at the
-    pixel's distance, or a region pixel whose distance plus the step is the pixel's)."""
-    h, w = region.shape
-    steps = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if (dy or dx) and (conn8 or not (dy and dx))]
-    dist = {}
-    heap = []
-    for y, x in zip(*np.nonzero(region), strict=True):
-        for dy, dx in steps:
-            yy, xx = y + dy, x + dx
-            if 0 <= yy < h and 0 <= xx < w and core_lab[yy, xx]:
-                a, b = (0, 1) if dy and dx else (1, 0)
-                heapq.heappush(heap, (round(a + b * SQRT2, 9), y, x))
-    while heap:
-        d, y, x = heapq.heappop(heap)
-        if (y, x) in dist:
-            continue
-        dist[(y, x)] = d
-        for dy, dx in steps:
-            yy, xx = y + dy, x + dx
-            if 0 <= yy < h and 0 <= xx < w and region[yy, xx] and (yy, xx) not in dist:
-                heapq.heappush(heap, (round(d + (SQRT2 if dy and dx else 1), 9), yy, xx))
-    out = np.zeros((h, w), np.int64)
-    for (y, x), d in sorted(dist.items(), key=lambda item: item[1]):
-        for dy, dx in steps:  # raster order
-            yy, xx = y + dy, x + dx
-            if not (0 <= yy < h and 0 <= xx < w):
-                continue
-            step = SQRT2 if dy and dx else 1.0
-            if core_lab[yy, xx] and abs(step - d) < 1e-6:
-                out[y, x] = core_lab[yy, xx]
-                break
-            if (yy, xx) in dist and abs(dist[(yy, xx)] + step - d) < 1e-6:
-                out[y, x] = out[yy, xx]
-                break
+def _flood_by_layers(core_lab, domain, conn8):
+    """Independent check of the breadth-first flooding: labels by layers of equal step count.
+
+    A domain pixel at step count ``d`` from core (city-block or chessboard steps inside the
+    domain) takes the label of the first pixel at step count ``d - 1`` that reaches it, in the
+    order that pixel was itself labelled; recomputed here with plain Python sets and lists.
+    """
+    h, w = domain.shape
+    four = [(-1, 0), (0, -1), (1, 0), (0, 1)]
+    diag = [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    order = four + (diag if conn8 else [])
+    out = core_lab.astype(np.int64).copy()
+    layer = []
+    for steps in [four, diag] if conn8 else [four]:
+        for y, x in zip(*np.nonzero(core_lab > 0), strict=True):  # raster order
+            for dy, dx in steps:
+                yy, xx = y + dy, x + dx
+                if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
+                    out[yy, xx] = core_lab[y, x]
+                    layer.append((yy, xx))
+    while layer:
+        following = []
+        for y, x in layer:
+            for dy, dx in order:
+                yy, xx = y + dy, x + dx
+                if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
+                    out[yy, xx] = out[y, x]
+                    following.append((yy, xx))
+        layer = following
     return out
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 @pytest.mark.parametrize("conn8", [True, False])
-def test_influence_zones_match_plain_dijkstra(seed, conn8):
+def test_flood_core_labels_matches_a_layer_by_layer_flooding(seed, conn8):
     rng = np.random.default_rng(seed)
     core = _blobs(rng, (40, 45), 1.5, 0.57)
-    core_lab, _ = ndi.label(core, np.ones((3, 3), bool))
-    region = _blobs(rng, (40, 45), 1.0, 0.4) & ~core
-    np.testing.assert_array_equal(K.influence_zones(core_lab, region, conn8), _zones_by_heap(core_lab, region, conn8))
+    core_lab, n = ndi.label(core, np.ones((3, 3), bool))
+    domain = _blobs(rng, (40, 45), 1.0, 0.4) & ~core
+    got = K.flood_core_labels(core_lab, domain, conn8)
+    np.testing.assert_array_equal(got, _flood_by_layers(core_lab, domain, conn8))
+    assert n > 3 and len(np.unique(got[domain])) > 3  # several zones meet
+
+
+def test_flood_core_labels_prefers_a_core_sharing_an_edge():
+    core_lab = np.zeros((3, 3), np.int32)
+    core_lab[0, 0] = 1  # diagonal to the centre, first in raster order
+    core_lab[2, 1] = 2  # below the centre
+    domain = np.zeros((3, 3), bool)
+    domain[1, 1] = True
+    assert K.flood_core_labels(core_lab, domain, True)[1, 1] == 2
+    assert K.flood_core_labels(core_lab, domain, False)[1, 1] == 2
 
 
 def test_adjacent_label_pairs_and_labels_next_to():

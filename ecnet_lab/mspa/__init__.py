@@ -6,9 +6,9 @@ bridge and branch (GTB codes), ``mspa_stats(classes)`` tabulates their areas,
 ``edge_width_from_metres`` converts an edge width in metres to pixels.
 
 Agreement with the JRC engine (GuidosToolbox/pyguidos 2.6.3), checked by the test suite on
-the Corsica example, the ten Hong Kong habitat maps and a synthetic city: pixel-identical at
-edge widths 1 and 2 (connectivity 8 and 4), and at width 3 on the maps tried; at width 5
-about 1 pixel in 10,000 still differs (loop/bridge rims). The rules are listed in :mod:`ecnet_lab.mspa._segment`.
+the Corsica example, the ten Hong Kong habitat maps, a synthetic city and generated patterns:
+pixel-identical at edge widths 1 to 5, connectivity 8 and 4, transition and intext on and off.
+The steps are described in :mod:`ecnet_lab.mspa._segment`.
 """
 
 from ._api import edge_width_from_metres, foreground_from_classes, mspa, mspa_stats

@@ -14,8 +14,6 @@ import numpy as np
 DY = np.array([-1, -1, -1, 0, 1, 1, 1, 0], np.int64)
 DX = np.array([-1, 0, 1, 1, 1, 0, -1, -1], np.int64)
 _IS_EDGE_NEIGHBOUR = np.array([False, True, False, True, False, True, False, True])
-#: The neighbour indices in raster order (row by row, left to right).
-_RASTER = np.array([0, 1, 2, 7, 3, 6, 5, 4], np.int64)
 
 
 def _adjacent8(a: int, b: int) -> bool:
@@ -248,541 +246,230 @@ def _disk_reach(seed, cand, r2, rad, along):
     return out
 
 
-def growth_limits(edge_width: int) -> np.ndarray:
-    """Squared-distance limits of the steps of :func:`growing_disks` for the loop/bridge disks
-    of an edge width ``s``, all pixels closer than ``s - 1/2`` to their seed.
+def connector_threshold(edge_width: int) -> np.float32:
+    """The largest connector distance (see :func:`connector_distance`) of a loop/bridge pixel at
+    edge width ``edge_width``, in single precision as the JRC engine computes it.
 
-    There is one step per unit of the largest city-block length of a disk offset; step 1
-    admits the 4-neighbours of the seeds, a later step ``k`` pixels closer than ``k - 1/2``
-    to their seed, the last step those closer than ``s - 1/2`` and the steps before it none
-    at ``s - 1`` or farther.
+    The engine turns the edge width ``s`` into an internal size ``sigma = (s + 0.98) / sqrt 2``
+    and measures distances against ``(sigma - 1) sqrt 2``, about ``s - 0.434`` (``4.5657864`` at
+    ``s = 5``; a pixel in plain sight of its link is within it when its squared distance is at
+    most ``0, 2, 6, 12, 20, 30, 43`` for ``s = 1 .. 7``).
     """
-    s = edge_width
-    r2 = (s - 0.5) ** 2
-    steps = max(dy + dx for dy in range(s) for dx in range(s) if dy * dy + dx * dx < r2)
-    limits = [2.0] + [min((k - 0.5) ** 2, (s - 1.0) ** 2) for k in range(2, steps)] + [r2]
-    return np.array(limits[:steps], np.float64)
+    sigma = np.float32((edge_width + 0.98) / np.sqrt(2.0))
+    return np.float32(np.float32(sigma - np.float32(1.0)) * np.float32(np.sqrt(2.0)))
 
 
-def growing_disks(
-    seed: np.ndarray,
-    mask: np.ndarray,
-    limits: np.ndarray,
-    diagonal: bool,
-    sight_steps: int = 0,
-    orientation_step: int = 0,
-    shadows: bool = False,
-    diagonal_deadline: bool = False,
-    stale_step: int = 0,
-    core: np.ndarray | None = None,
-) -> np.ndarray:
-    """Grow ``seed`` pixels inside ``mask`` step by step, each pixel carrying its source seed.
+def connector_distance(seed: np.ndarray, body: np.ndarray) -> np.ndarray:
+    """Line-of-sight geodesic distance from the ``seed`` pixels through ``body`` (float32).
 
-    At step ``k`` every ``mask`` pixel not reached yet takes, among its 4-neighbours reached at
-    earlier steps (in the order north, west, south, east; ties to the first), the source nearest
-    to it (squared Euclidean distance), and joins when that distance is below ``limits[k - 1]``.
-    With ``diagonal``, its diagonal neighbours reached at earlier steps are offered too (after
-    the 4-neighbours, in the order north-west, north-east, south-west, south-east) when both
-    pixels beside the diagonal step are in ``mask`` or seeds and the step moves away from the
-    neighbour's source on both axes. A pixel does not join when its only reached 4-neighbour
-    offers the nearest source, lies on a diagonal of that source (offset ``(a, a)``) and joined
-    after step ``2 a`` (late). Pixels that do not join may join at a later step. After the
-    ``len(limits)`` steps, ``sight_steps`` more steps with the last limit admit a pixel only when
-    its source sees it: every pixel of the digital segment between them (both roundings of the
-    half-way points) was reached at an earlier step.
+    A FIFO propagation through 4-neighbours in which every pixel keeps a *base* (a seed, or a body
+    pixel where the path turned) and the length ``b`` of the path up to that base; its distance is
+    ``b`` plus its Euclidean distance to the base. A pixel is evaluated once, when it is in the
+    queue and first meets the evaluation sweep, and takes the smallest offer of its 4-neighbours
+    assigned at that moment (north, west, south, east; ties to the first): a neighbour whose base
+    sees the pixel offers that base (distance ``b + |pixel - base|``), otherwise the neighbour
+    itself becomes the base (its own distance plus 1). *Sees*: every pixel of the Bresenham line
+    traced from the base (exact halves rounded away from the base; the base left out, the pixel
+    included) is in ``body``. The queue is worked in rounds: all members are evaluated (in
+    place, in queue order: a member evaluated earlier is visible to later ones), then each member
+    settles, appending its untouched body 4-neighbours, when its distance is at most the round's
+    smallest offer, or goes back to the tail (pending, its assignment already visible). This is
+    the JRC engine's connector growth (values in single precision as there, where the rounding of
+    ``sqrt 2`` down decides that diagonal pixels settle a round late). Seeds have distance 0; body
+    pixels not 4-connected to a seed are ``inf``.
 
-    At step ``orientation_step`` (``0``: none) the offers closer than the limit are ranked by
-    orientation: an offer from the north or west neighbour beats one from the east or south
-    neighbour, and one from the east beats one from the south, when their sources are at
-    different distances that agree once rounded up to half pixels (see :func:`_half_pixels`);
-    otherwise, and between offers of the same rank, the nearest wins. With
-    ``shadows``, at the last step a pixel takes the nearest offer of a source that sees it: an
-    offer is dropped when the pixel lies in the shadow of an obstacle (a pixel neither in
-    ``mask`` nor a seed) seen from its source (see :func:`_in_shadow`), and a pixel whose
-    offers are all dropped does not join; a pixel with several reached 4-neighbours does not
-    join either when the segment to the source it takes squeezes between two diagonally
-    adjacent obstacles (see :func:`_through_pinch`); when its reached 4-neighbours offer two
-    or more different sources, a ``core`` pixel diagonally next to the offered source on the
-    segment also hides the pixel (see :func:`_in_shadow`); a pixel with a single reached
-    4-neighbour does not join at the tip of a fan row up and left of its source (see
-    :func:`_upper_left_tip`). With ``diagonal_deadline``, a pixel on a diagonal of
-    the source it is offered (offset ``(a, a)``) whose only reached 4-neighbour is the one
-    offering it does not join after step ``2 a + 1``. From step ``stale_step`` on (``0``:
-    never), a pixel whose chosen source already lay within the previous step's limit of it (a
-    stale offer: the growth from that source reached it late) takes instead the best offer of
-    another source (stale or not), when there is one within the limit. Returns the reached
-    pixels (seeds included).
+    Examples
+    --------
+    >>> import numpy as np
+    >>> body = np.ones((5, 7), bool)
+    >>> seed = np.zeros_like(body); seed[2, 1] = True
+    >>> d = connector_distance(seed, body)
+    >>> float(d[2, 4]), round(float(d[0, 2]), 4)
+    (3.0, 2.2361)
     """
-    index = np.int32 if mask.size < 2**31 else np.int64
-    n = int(np.count_nonzero(mask)) + int(np.count_nonzero(seed)) + 1  # bounds every pixel list
-    src = np.full(mask.shape, -1, index)
-    step = np.full(mask.shape, -1, np.int16 if len(limits) + sight_steps < 2**15 else np.int64)
-    lists = np.empty((3, n), index)
-    all_limits = np.concatenate([limits, np.full(sight_steps, limits[-1])]) if sight_steps else limits
-    gated = len(limits) + 1 if sight_steps else len(all_limits) + 1
-    shadow_step = len(limits) if shadows else len(all_limits) + 1
-    stale_from = stale_step if stale_step > 1 else len(all_limits) + 1
-    rules = (gated, orientation_step, shadow_step, diagonal_deadline, stale_from)
-    if core is None:
-        core = np.zeros(mask.shape, np.bool_)
-    return _growing_disks(seed, mask, core, all_limits, rules, diagonal, src, step, lists)
+    seed = np.ascontiguousarray(seed, dtype=bool)
+    body = np.ascontiguousarray(body, dtype=bool) | seed
+    index = np.int32 if body.size < 2**31 - 1 else np.int64
+    return _connector_distance(seed, body, np.empty(int(np.count_nonzero(body)) + 1, index))
 
 
 @nb.njit(cache=True)
-def _in_sight(step, k, w, source, y, x):
-    """Whether every pixel of the digital segment from ``source`` to ``(y, x)`` (points ``t / n``
-    of the way for ``t = 1 .. n - 1``, ``n`` the chessboard length, rounded half up and half
-    down) was reached before step ``k``."""
-    sy = source // w
-    sx = source % w
-    dy = y - sy
-    dx = x - sx
-    n = max(abs(dy), abs(dx))
-    for t in range(1, n):
-        for up in (True, False):
-            py = sy + _round_div(dy * t, n, up)
-            px = sx + _round_div(dx * t, n, up)
-            if not (0 <= step[py, px] < k):
-                return False
-    return True
-
-
-@nb.njit(cache=True)
-def _round_div(a, n, up):
-    """``a / n`` rounded to the nearest integer, halves up (``up``) or down."""
-    q2 = 2 * a + (n if up else -n)
-    q = q2 // (2 * n)
-    if not up and q2 % (2 * n) != 0:
-        q += 1
-    return q
-
-
-@nb.njit(cache=True)
-def _body(mask, seed, y, x):
-    """Whether ``(y, x)`` lies inside the image and in ``mask`` or ``seed``."""
-    h, w = mask.shape
-    return 0 <= y < h and 0 <= x < w and (mask[y, x] or seed[y, x])
-
-
-@nb.njit(cache=True)
-def _in_shadow(step, mask, seed, core, mixed, k, w, source, y, x, qy, qx):
-    """Whether ``(y, x)``, offered ``source`` by its 4-neighbour ``(qy, qx)``, lies in the shadow of
-    an obstacle seen from ``source`` at step ``k``.
-
-    An obstacle is a pixel neither in ``mask`` nor a seed. The pixel is in the shadow when a
-    point of the digital segment from ``source`` to it (points ``t / n`` of the way for
-    ``t = 1 .. n - 1``, ``n`` the chessboard length) is, whichever way it is rounded (half up or
-    half down), an obstacle or a ``mask`` pixel not reached before step ``k`` (a pixel hidden
-    itself casts a shadow), leaving out points 8-adjacent to the source or 4-adjacent to the
-    pixel, except at offset ``(1, 2)``: its midpoint (both pixels next to the source towards
-    the pixel, e.g. ``(1, 0)`` and ``(1, 1)`` for ``(2, 1)``) is always tested. The segment is
-    not tested when its first step is blocked: along a row or column, when the pixel next to
-    the source is an obstacle; along a diagonal, when the source's 4-neighbour towards the
-    pixel across the last step (the step from ``(qy, qx)``) is one. A pixel at offset
-    ``(1, 3)`` (or a symmetric one) offered the source by ``(0, 3)``, with ``(1, 2)`` not
-    reached, is also in the shadow when ``(0, 1)`` is free and ``(0, 2)`` an obstacle (the same
-    source offered by another neighbour is not). With ``mixed`` (the pixel's
-    reached 4-neighbours offer different sources), a ``core`` point diagonally next to the
-    source (``(1, 1)`` for ``(2, 2)``, ``(2, 3)`` and ``(3, 3)``) is tested too when the offering
-    neighbour lies ahead of the pixel along the major axis of the segment (either one on a
-    diagonal), and a diagonal whose first step is blocked by ``core`` is tested all the same.
-    """
-    sy = source // w
-    sx = source % w
-    dy = y - sy
-    dx = x - sx
-    n = max(abs(dy), abs(dx))
-    uy = (dy > 0) - (dy < 0)
-    ux = (dx > 0) - (dx < 0)
-    tested = True
-    if dy == 0 or dx == 0:
-        tested = _body(mask, seed, sy + uy, sx + ux)
-    elif abs(dy) == abs(dx):
-        first = (sy, sx + ux) if qx == x else (sy + uy, sx)
-        tested = _body(mask, seed, first[0], first[1]) or (mixed and core[first[0], first[1]])
-    knight = n == 2 and abs(dy) != abs(dx)  # offset (1, 2): the midpoint is tested, next to both ends
-    ahead = (abs(dy) >= abs(dx) and qy != y) or (abs(dx) >= abs(dy) and qx != x)
-    if tested:
-        for t in range(1, n):
-            hidden = True
-            for up in (True, False):
-                py = sy + _round_div(dy * t, n, up)
-                px = sx + _round_div(dx * t, n, up)
-                near = max(abs(py - sy), abs(px - sx)) <= 1 or abs(py - y) + abs(px - x) <= 1
-                if near and mixed and ahead and abs(py - sy) == 1 and abs(px - sx) == 1 and core[py, px]:
-                    near = False  # a core corner next to the source hides a pixel offered several sources
-                if (near and not knight) or 0 <= step[py, px] < k:
-                    hidden = False
-            if hidden:
-                return True
-    if min(abs(dy), abs(dx)) == 1 and n == 3:
-        # unit step along the major axis
-        if abs(dy) == 3:
-            ux = 0
-        else:
-            uy = 0
-        # offered by (0, 3) itself, and (1, 2) not reached
-        along = (qy, qx) == (sy + 3 * uy, sx + 3 * ux) and not (0 <= step[y - uy, x - ux] < k)
-        if along and _body(mask, seed, sy + uy, sx + ux) and not _body(mask, seed, sy + 2 * uy, sx + 2 * ux):
-            return True
-    return False
-
-
-@nb.njit(cache=True)
-def _through_pinch(mask, seed, w, source, y, x):
-    """Whether the segment from ``source`` to ``(y, x)`` passes exactly through a corner shared by
-    two diagonally adjacent obstacles (pixels neither in ``mask`` nor seeds) lying on either side
-    of it, e.g. the corner between ``(0, 1)`` and ``(1, 0)`` for ``(1, 1)``, or between ``(0, 2)``
-    and ``(1, 1)`` for ``(1, 3)``, coming from a free pixel: the pixel round that corner on the
-    source's side (the one the segment runs through before it, ``(0, 0)`` for ``(1, 1)``, ``(0, 1)``
-    for ``(1, 3)``) is in ``mask`` or a seed. A segment that only grazes the corner of a wider
-    obstacle (that pixel an obstacle too) is not pinched."""
-    sy = source // w
-    sx = source % w
-    dy = y - sy
-    dx = x - sx
-    n = max(abs(dy), abs(dx))
-    for t in range(n):
-        # the point (2 t + 1) / (2 n) of the way, in units of 1 / (2 n)
-        ny = dy * (2 * t + 1)
-        nx = dx * (2 * t + 1)
-        if ny % (2 * n) == n and nx % (2 * n) == n:
-            a = sy + (ny - n) // (2 * n)  # the corner lies between rows a, a + 1 and columns b, b + 1
-            b = sx + (nx - n) // (2 * n)
-            if (dy > 0) == (dx > 0):
-                pinch = not _body(mask, seed, a, b + 1) and not _body(mask, seed, a + 1, b)
-                before = (a, b) if dy > 0 else (a + 1, b + 1)
-            else:
-                pinch = not _body(mask, seed, a, b) and not _body(mask, seed, a + 1, b + 1)
-                before = (a, b + 1) if dy > 0 else (a + 1, b)
-            if pinch and _body(mask, seed, before[0], before[1]):
-                return True
-    return False
-
-
-@nb.njit(cache=True)
-def _upper_left_tip(step, mask, seed, k, w, source, y, x):
-    """Whether ``(y, x)`` is the tip of a row of a fan of rows grown from a link staircase that
-    rises to the right, seen from its ``source`` at step ``k``: it lies at offset ``(-2, -4)`` from
-    ``source`` (two rows up, four columns left: this orientation only), ``(y + 1, x + 1)`` is an
-    obstacle (a pixel neither in ``mask`` nor a seed), ``(-3, 1)`` from ``source`` is a seed, and
-    ``(y + 2, x + 2)``, ``(y + 2, x + 3)`` (the row of the source), ``(y - 1, x + 2)`` and
-    ``(y - 3, x + 3)`` (the rows above) were reached before step ``k``."""
-    sy = source // w
-    sx = source % w
-    h = mask.shape[0]
-    if y - sy != -2 or x - sx != -4 or y < 3 or sx + 1 >= w or y + 1 >= h:
-        return False
-    if not seed[sy - 3, sx + 1] or _body(mask, seed, y + 1, x + 1):
-        return False
-    for a, b in ((2, 2), (2, 3), (-1, 2), (-3, 3)):
-        if not 0 <= step[y + a, x + b] < k:
+def _sees(body, by, bx, y, x):
+    """Whether every pixel of the Bresenham line from ``(by, bx)`` to ``(y, x)`` (halves rounded
+    away from the base, the base left out) lies in ``body``."""
+    h, w = body.shape
+    ay = abs(y - by)
+    ax = abs(x - bx)
+    uy = 1 if y > by else -1
+    ux = 1 if x > bx else -1
+    major_y = ay > ax
+    n = ay if major_y else ax
+    m = ax if major_y else ay
+    for i in range(1, n + 1):
+        j = (2 * i * m + n) // (2 * n)
+        yy = by + uy * (i if major_y else j)
+        xx = bx + ux * (j if major_y else i)
+        if not (0 <= yy < h and 0 <= xx < w and body[yy, xx]):
             return False
     return True
 
 
-@nb.njit(cache=True)
-def _half_pixels(d2):
-    """The distance ``sqrt(d2)`` in half pixels, rounded up (``d2`` a non-negative integer value)."""
-    m = int(np.sqrt(4.0 * d2))
-    while m * m < 4.0 * d2:
-        m += 1
-    return m
-
-
-_ORDER = np.array([1, 7, 5, 3, 0, 2, 6, 4], np.int64)  # N W S E NW NE SW SE in DY/DX
-_RANK = np.array([0, 0, 2, 1], np.int64)  # orientation priority of N W S E (lower first)
+_N4Y = np.array([-1, 0, 1, 0], np.int64)  # north, west, south, east
+_N4X = np.array([0, -1, 0, 1], np.int64)
 
 
 @nb.njit(cache=True)
-def _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, exclude):
-    """The offer a candidate ``(y, x)`` takes at step ``k`` of :func:`_growing_disks`, leaving out
-    the source ``exclude``: ``(squared distance, source, reached 4-neighbours, late diagonal,
-    offering neighbour)``. The flag tells that the offering neighbour lies on a diagonal of its
-    source and joined late; the neighbour is an index into ``_ORDER``; source and neighbour are
-    ``-1`` when there is no offer."""
-    h, w = mask.shape
-    best = np.inf
-    best_rank = 3
-    bs = -1
-    n_reached = 0  # reached 4-neighbours
-    late_diagonal = False
-    bj = -1
-    for j in range(n_dir):
-        yy = y + DY[_ORDER[j]]
-        xx = x + DX[_ORDER[j]]
-        if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
-            continue
-        s = src[yy, xx]
-        sy = s // w
-        sx = s % w
-        if j < 4:
-            n_reached += 1
-        else:
-            if not (_body(mask, seed, yy, x) and _body(mask, seed, y, xx)):
-                continue
-            if abs(y - sy) < abs(yy - sy) or abs(x - sx) < abs(xx - sx):
-                continue
-        if s == exclude:
-            continue
-        d2 = float((y - sy) ** 2 + (x - sx) ** 2)
-        if j < 4 and d2 >= limit:
-            continue
-        r = _RANK[j] if oriented and j < 4 else 0
-        if best == np.inf:
-            take = True
-        elif r == best_rank or d2 == best or _half_pixels(d2) != _half_pixels(best):
-            take = d2 < best
-        else:
-            take = r < best_rank
-        if take:
-            best = d2
-            best_rank = r
-            bs = s
-            bj = j
-            a = abs(yy - sy)
-            late_diagonal = j < 4 and a == abs(xx - sx) and step[yy, xx] > 2 * a
-    return best, bs, n_reached, late_diagonal, bj
-
-
-@nb.njit(cache=True)
-def _seen_offer(seed, mask, core, mixed, src, step, k, limit, y, x):
-    """The nearest source offered to ``(y, x)`` at step ``k`` by a reached 4-neighbour (closer than
-    ``limit``; ties to the first neighbour in the order north, west, south, east) that does not
-    have it in the shadow of an obstacle (see :func:`_in_shadow`), or ``-1``."""
-    h, w = mask.shape
-    best = limit
-    bs = -1
-    for j in range(4):
-        yy = y + DY[_ORDER[j]]
-        xx = x + DX[_ORDER[j]]
-        if not (0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k):
-            continue
-        s = src[yy, xx]
-        d2 = float((y - s // w) ** 2 + (x - s % w) ** 2)
-        if d2 < best and not _in_shadow(step, mask, seed, core, mixed, k, w, s, y, x, yy, xx):
-            best = d2
-            bs = s
-    return bs
-
-
-@nb.njit(cache=True)
-def _offers_mixed(src, step, k, y, x):
-    """Whether the 4-neighbours of ``(y, x)`` reached before step ``k`` carry different sources."""
-    h, w = step.shape
-    first = -1
-    for j in range(4):
-        yy = y + DY[_ORDER[j]]
-        xx = x + DX[_ORDER[j]]
-        if 0 <= yy < h and 0 <= xx < w and 0 <= step[yy, xx] < k:
-            if first < 0:
-                first = src[yy, xx]
-            elif src[yy, xx] != first:
-                return True
-    return False
-
-
-@nb.njit(cache=True)
-def _growing_disks(seed, mask, core, limits, rules, diagonal, src, step, lists):
-    gated, orientation_step, shadow_step, diagonal_deadline, stale_step = rules  # steps from which each rule acts
-    front, cand, best_src = lists[0], lists[1], lists[2]
-    h, w = mask.shape
-    n_dir = 8 if diagonal else 4
-    n_front = 0
+def _connector_distance(seed, body, queue):
+    h, w = body.shape
+    cap = queue.size
+    touched = np.zeros((h, w), np.bool_)  # seeds and pixels queued once
+    assigned = np.zeros((h, w), np.bool_)
+    vy = np.zeros((h, w), np.int32)  # the vector from the base to the pixel
+    vx = np.zeros((h, w), np.int32)
+    b = np.zeros((h, w), np.float32)  # path length up to the base
+    head = 0
+    count = 0
     for y in range(h):
         for x in range(w):
             if seed[y, x]:
-                src[y, x] = y * w + x
-                step[y, x] = 0
-                front[n_front] = y * w + x
-                n_front += 1
-    queued = np.zeros((h, w), np.uint8)
-    for k in range(1, len(limits) + 1):
-        # candidates: unreached mask pixels next to reached ones (reached pixels stay in the front
-        # while they have unreached mask neighbours)
-        n_cand = 0
-        keep = 0
-        for i in range(n_front):
-            p = front[i]
-            y = p // w
-            x = p % w
-            waiting = False
-            for j in range(n_dir):
-                yy = y + DY[_ORDER[j]]
-                xx = x + DX[_ORDER[j]]
-                if 0 <= yy < h and 0 <= xx < w and mask[yy, xx] and step[yy, xx] < 0:
-                    waiting = True
-                    if not queued[yy, xx]:
-                        queued[yy, xx] = 1
-                        cand[n_cand] = yy * w + xx
-                        n_cand += 1
-            if waiting:
-                front[keep] = p
-                keep += 1
-        n_front = keep
-        limit = limits[k - 1]
-        oriented = k == orientation_step
-        for i in range(n_cand):
-            p = cand[i]
-            y = p // w
-            x = p % w
-            best, bs, n_reached, late_diagonal, bj = _best_offer(
-                seed, mask, src, step, k, limit, oriented, y, x, n_dir, -1
-            )
-            if bs >= 0 and k >= stale_step and best < limits[k - 2]:
-                # a stale offer gives way to another source's offer, if any
-                offer = _best_offer(seed, mask, src, step, k, limit, oriented, y, x, n_dir, bs)
-                if offer[1] >= 0 and offer[0] < limit:
-                    best, bs, late_diagonal, bj = offer[0], offer[1], offer[3], offer[4]
-            if n_reached == 1 and late_diagonal:
-                bs = -1
-            if bs >= 0 and diagonal_deadline and n_reached == 1:
-                a = abs(y - bs // w)
-                if a == abs(x - bs % w) and k > 2 * a + 1:
-                    bs = -1
-            if bs >= 0 and k >= gated and not _in_sight(step, k, w, bs, y, x):
-                bs = -1
-            if bs >= 0 and best < limit and k == shadow_step:
-                qy = y + DY[_ORDER[bj]]
-                qx = x + DX[_ORDER[bj]]
-                mixed = _offers_mixed(src, step, k, y, x)
-                if bj >= 4 or _in_shadow(step, mask, seed, core, mixed, k, w, bs, y, x, qy, qx):
-                    bs = _seen_offer(seed, mask, core, mixed, src, step, k, limit, y, x)
-                if bs >= 0 and n_reached >= 2 and _through_pinch(mask, seed, w, bs, y, x):
-                    bs = -1
-                if bs >= 0 and n_reached == 1 and _upper_left_tip(step, mask, seed, k, w, bs, y, x):
-                    bs = -1
-            best_src[i] = bs if best < limit else -1
-        for i in range(n_cand):
-            p = cand[i]
-            y = p // w
-            x = p % w
-            queued[y, x] = 0
-            if best_src[i] >= 0:
-                src[y, x] = best_src[i]
-                step[y, x] = k
-                front[n_front] = p
-                n_front += 1
-    return step >= 0
-
-
-def influence_zones(core_lab: np.ndarray, domain: np.ndarray, conn8: bool) -> np.ndarray:
-    """Label every ``domain`` pixel with its geodesically nearest core label.
-
-    Distances grow by 1 across an edge and by sqrt(2) across a corner (the chamfer
-    approximation of the Euclidean distance inside the domain). A pixel takes the label of
-    its first neighbour in raster order on a shortest path: next to core, the nearest core
-    neighbour that comes first in raster order; further inside, the first neighbour in raster
-    order whose distance plus the step is the pixel's distance. Returns the labels (``int32``;
-    0 outside ``domain`` and where no core is reachable).
-
-    Dijkstra's propagation with a bucket queue: pixels are settled by unit distance bands
-    ``[k, k + 1)``; steps are at least 1 long, so a pixel cannot improve another one of its
-    own band, every band is final once the previous ones are settled and the neighbours on a
-    shortest path to a pixel are settled before it.
-    """
-    index = np.int32 if domain.size < 2**31 else np.int64
-    return _influence_zones(core_lab, domain, conn8, np.empty(domain.shape, index))
-
-
-@nb.njit(cache=True)
-def _neighbour_step(k, conn8, y, x, h, w):
-    """Length of the step from ``(y, x)`` to its neighbour ``k`` (``DY``/``DX``): 1 across an edge,
-    sqrt(2) across a corner (connectivity 8 only); 0 when that neighbour is not used or lies
-    outside the ``h`` x ``w`` image."""
-    if k % 2 == 0 and not conn8:
-        return 0.0
-    yy = y + DY[k]
-    xx = x + DX[k]
-    if yy < 0 or yy >= h or xx < 0 or xx >= w:
-        return 0.0
-    return np.sqrt(2.0) if k % 2 == 0 else 1.0
-
-
-@nb.njit(cache=True)
-def _influence_zones(core_lab, domain, conn8, out):
-    h, w = domain.shape
-    n = 0
+                touched[y, x] = True
+                assigned[y, x] = True
     for y in range(h):
         for x in range(w):
-            if domain[y, x]:
-                n += 1
-    # compact numbering of the domain pixels (``out`` holds the number, -1 elsewhere)
-    ys = np.empty(n, out.dtype)
-    xs = np.empty(n, out.dtype)
-    n = 0
-    for y in range(h):
-        for x in range(w):
-            if domain[y, x]:
-                out[y, x] = n
-                ys[n] = y
-                xs[n] = x
-                n += 1
-            else:
-                out[y, x] = -1
-    dist = np.full(n, np.inf)
-    lab = np.zeros(n, out.dtype)
-    band = np.full(n, -1, out.dtype)
-    done = np.zeros(n, np.uint8)
-    queue = np.empty((3, n + 1), out.dtype)
-    size = np.zeros(3, np.int64)
-    for i in range(n):
-        y = ys[i]
-        x = xs[i]
-        for k in _RASTER:
-            d = _neighbour_step(k, conn8, y, x, h, w)
-            if d > 0.0 and core_lab[y + DY[k], x + DX[k]] > 0:
-                dist[i] = min(dist[i], d)
-        if dist[i] < np.inf:
-            band[i] = 1
-            queue[1, size[1]] = i
-            size[1] += 1
-    current = 1
-    while size[0] + size[1] + size[2] > 0:
-        slot = current % 3
-        for j in range(size[slot]):
-            i = queue[slot, j]
-            if done[i]:
+            if seed[y, x]:
+                for j in range(4):
+                    yy = y + _N4Y[j]
+                    xx = x + _N4X[j]
+                    if 0 <= yy < h and 0 <= xx < w and body[yy, xx] and not touched[yy, xx]:
+                        touched[yy, xx] = True
+                        queue[(head + count) % cap] = yy * w + xx
+                        count += 1
+    while count > 0:
+        members = count
+        smallest = np.float32(np.inf)
+        for i in range(members):
+            p = queue[(head + i) % cap]
+            y = p // w
+            x = p % w
+            if assigned[y, x]:
+                continue  # pending from an earlier round
+            best = np.float32(np.inf)
+            best_vy = 0
+            best_vx = 0
+            best_b = np.float32(0.0)
+            for j in range(4):
+                ny = y + _N4Y[j]
+                nx = x + _N4X[j]
+                if not (0 <= ny < h and 0 <= nx < w and assigned[ny, nx]):
+                    continue
+                by = ny - vy[ny, nx]
+                bx = nx - vx[ny, nx]
+                if _sees(body, by, bx, y, x):
+                    offer = np.float32(np.sqrt(float((y - by) ** 2 + (x - bx) ** 2)) + float(b[ny, nx]))
+                    oy, ox, ob = y - by, x - bx, b[ny, nx]
+                else:
+                    own = np.sqrt(float(vy[ny, nx] ** 2 + vx[ny, nx] ** 2)) + float(b[ny, nx])
+                    offer = np.float32(own + 1.0)
+                    oy, ox, ob = y - ny, x - nx, np.float32(offer - np.float32(1.0))
+                if offer < best:
+                    best, best_vy, best_vx, best_b = offer, oy, ox, ob
+            assigned[y, x] = True
+            vy[y, x] = best_vy
+            vx[y, x] = best_vx
+            b[y, x] = best_b
+            smallest = min(smallest, best)
+        for _ in range(members):
+            p = queue[head]
+            head = (head + 1) % cap
+            count -= 1
+            y = p // w
+            x = p % w
+            if np.sqrt(float(vy[y, x] ** 2 + vx[y, x] ** 2)) + float(b[y, x]) > float(smallest):
+                queue[(head + count) % cap] = p  # pending
+                count += 1
                 continue
-            done[i] = 1
-            y = ys[i]
-            x = xs[i]
-            # the label of the first neighbour in raster order on a shortest path (settled)
-            for k in _RASTER:
-                d = _neighbour_step(k, conn8, y, x, h, w)
-                if d == 0.0:
-                    continue
-                yy = y + DY[k]
-                xx = x + DX[k]
-                if core_lab[yy, xx] > 0:
-                    if abs(d - dist[i]) <= 1e-9:
-                        lab[i] = core_lab[yy, xx]
-                        break
-                    continue
-                q = out[yy, xx]
-                if q >= 0 and done[q] and abs(dist[q] + d - dist[i]) <= 1e-9:
-                    lab[i] = lab[q]
-                    break
-            for k in range(8):
-                d = _neighbour_step(k, conn8, y, x, h, w)
-                if d == 0.0:
-                    continue
-                q = out[y + DY[k], x + DX[k]]
-                if q < 0 or done[q]:
-                    continue
-                nd = dist[i] + d
-                if nd < dist[q] - 1e-9:
-                    dist[q] = nd
-                    b = int(nd)
-                    if band[q] != b:
-                        band[q] = b
-                        queue[b % 3, size[b % 3]] = q
-                        size[b % 3] += 1
-        size[slot] = 0
-        current += 1
+            for j in range(4):
+                yy = y + _N4Y[j]
+                xx = x + _N4X[j]
+                if 0 <= yy < h and 0 <= xx < w and body[yy, xx] and not touched[yy, xx]:
+                    touched[yy, xx] = True
+                    queue[(head + count) % cap] = yy * w + xx
+                    count += 1
+    out = np.full((h, w), np.inf, np.float32)
     for y in range(h):
         for x in range(w):
-            out[y, x] = lab[out[y, x]] if out[y, x] >= 0 else 0
+            if seed[y, x]:
+                out[y, x] = 0.0
+            elif assigned[y, x]:
+                out[y, x] = b[y, x] + np.float32(np.sqrt(float(vy[y, x] ** 2 + vx[y, x] ** 2)))
+    return out
+
+
+def flood_core_labels(core_lab: np.ndarray, domain: np.ndarray, conn8: bool) -> np.ndarray:
+    """Spread the core labels over ``domain`` breadth-first (the JRC engine's loop/bridge zones).
+
+    Every step costs the same (city-block steps at connectivity 4, chessboard steps at 8). The
+    core pixels, in raster order, first label their unlabelled 4-neighbours in ``domain`` (north,
+    west, south, east) and, at connectivity 8, a second raster pass labels the diagonal
+    neighbours still unlabelled (north-west, north-east, south-west, south-east): a pixel next to
+    core takes the label of a core pixel it shares an edge with, when there is one. Then a
+    single FIFO queue labels each pixel's unlabelled ``domain`` neighbours (in the same order)
+    with its own label: ties go to the pixel reached first. Returns the labels (``int32``, or
+    ``int64`` for labels beyond its range): core labels on core, 0 where no core was reached.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> core_lab = np.zeros((1, 7), np.int32); core_lab[0, 0], core_lab[0, 6] = 1, 2
+    >>> domain = np.ones((1, 7), bool); domain[0, [0, 6]] = False
+    >>> flood_core_labels(core_lab, domain, True).tolist()
+    [[1, 1, 1, 1, 2, 2, 2]]
+    """
+    big = core_lab.size >= 2**31 - 1
+    labels = np.empty(core_lab.shape, np.int64 if big or core_lab.max(initial=0) >= 2**31 - 1 else np.int32)
+    queue = np.empty(int(np.count_nonzero(domain)) + 1, np.int64 if big else np.int32)
+    return _flood_core_labels(core_lab, np.ascontiguousarray(domain, dtype=bool), conn8, labels, queue)
+
+
+_FLOOD_DY = np.array([-1, 0, 1, 0, -1, -1, 1, 1], np.int64)  # N W S E NW NE SW SE
+_FLOOD_DX = np.array([0, -1, 0, 1, -1, 1, -1, 1], np.int64)
+
+
+@nb.njit(cache=True)
+def _flood_core_labels(core_lab, domain, conn8, out, queue):
+    h, w = domain.shape
+    for y in range(h):
+        for x in range(w):
+            out[y, x] = core_lab[y, x]
+    n = 0
+    for first, last in ((0, 4), (4, 8)):
+        if first == 4 and not conn8:
+            break
+        for y in range(h):
+            for x in range(w):
+                if core_lab[y, x] <= 0:
+                    continue
+                for k in range(first, last):
+                    yy = y + _FLOOD_DY[k]
+                    xx = x + _FLOOD_DX[k]
+                    if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
+                        out[yy, xx] = core_lab[y, x]
+                        queue[n] = yy * w + xx
+                        n += 1
+    head = 0
+    n_dir = 8 if conn8 else 4
+    while head < n:
+        p = queue[head]
+        head += 1
+        y = p // w
+        x = p % w
+        for k in range(n_dir):
+            yy = y + _FLOOD_DY[k]
+            xx = x + _FLOOD_DX[k]
+            if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
+                out[yy, xx] = out[y, x]
+                queue[n] = yy * w + xx
+                n += 1
     return out
 
 

@@ -1,7 +1,8 @@
 """The MSPA segmentation on numpy arrays (no xarray): binary pattern in, GTB byte codes out.
 
 Steps (Soille & Vogt 2009; GuidosToolbox MSPA guide; details fixed by black-box comparison
-with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
+with the JRC engine, pyguidos 2.6.3, and, for the loop/bridge growth and zones of steps 4 and
+5, by a clean-room specification of that engine), with ``s = edge_width``:
 
 0. **Map border**: the map is first extended by ``s`` copies of its border rows and columns
    (the JRC engine behaves so); only the open/enclosed background test of step 6 sees the
@@ -65,151 +66,43 @@ with the JRC engine, pyguidos 2.6.3), with ``s = edge_width``:
    pairs closing a loop around a hole, or the last link to a core, stay.
    The kept pixels outside the core (the links) grow into the loop/bridge pixels (inside an
    edge/perforation: the transition pixels); the rest of the connectors are **branches**.
-   At both connectivities the growth is a sequence of 4-neighbour steps inside the non-core
-   body in which every pixel carries the link it grew from: at each step a pixel not yet
-   reached takes, among its 4-neighbours reached at earlier steps, the link nearest to it
-   (Euclidean; ties to the neighbour first in the order north, west, south, east) and joins
-   if that link is closer than ``k - 1/2`` at step ``k >= 2`` (any 4-neighbour of a link
-   joins at step 1), closer than ``s - 1`` before the last step and closer than ``s - 1/2``
-   at the last one; there are as many steps as the largest city-block length of an offset
-   in the disk of radius ``s - 1/2`` (2, 3, 4, 6 for ``s`` = 2, 3, 4, 5; the ``s - 1`` bound
-   only matters from ``s = 5`` on, where (0, 4) waits for step 6). A pixel next to two links
-   thus belongs to one of them only, a pixel straight ahead of its link joins one step late
-   (so it cannot pass the growth on sideways in time) and pixels behind core corners or
-   single core pixels stay edge. When the disk takes ``s`` steps (``s <= 4``) a pixel may
-   also take the link of a diagonal neighbour reached at an earlier step, when both pixels
-   beside that diagonal step are body pixels and the step moves away from the link on both
-   axes (offered after the 4-neighbours: north-west, north-east, south-west, south-east): a
-   pixel at offset (1, 3) thus joins from (0, 2) at step 4 while (0, 3), reached from
-   (1, 2) only, does not. When the disk takes ``s`` steps the growth also goes on for one
-   more step (same limit) in which a pixel joins only when its link sees it: every pixel of
-   the digital segment between them (the points ``t / n`` of the way, ``n`` the chessboard
-   length, rounded half up and half down) was reached before. A pixel at (1, 3) whose
-   neighbour (1, 2) joined late at ``s = 4`` thus joins one step after it, while a pixel
-   reached from (0, 3) alone does not. This reproduces the JRC engine at ``s`` = 2, 3 and 4
-   on random patterns, and at ``s = 4`` leaves 5 pixels on Corsica and the Hong Kong periods
-   at connectivity 8 (none at 4; 128 and 240 without the sight step). At ``s = 5`` diagonal
-   offers and the sight step admit more pixels than the JRC engine. A pixel whose only reached
-   4-neighbour lies on a diagonal of its link (offset ``(a, a)``) and joined late (after step
-   ``2 a``, its step in an unobstructed body) does not join at that step: (2, 3) reached at
-   step 6 from (2, 2) that joined at step 5 stays edge (never admitted by the JRC engine on the
-   captured neighbourhoods; nothing changes at ``s <= 4``). When the disk takes more than ``s``
-   steps (``s = 5``) more rules apply, found empirically by probing the JRC engine
-   (observed, not derived); the first two make it orientation dependent. **Orientation
-   priority**: at step 4, among the offers of its reached 4-neighbours closer than the limit,
-   a pixel takes one from its north or west neighbour rather than one from its east or south
-   neighbour, and one from the east rather than one from the south, when the two links are
-   equally far to within half a pixel (their distances rounded up to half pixels agree: 2 sqrt 2
-   and 3, squared distances 8 and 9) without being equally far; otherwise the nearest wins
-   (exact ties to the first in the order north, west, south, east). A pixel at (2, 2) from
-   its link thus takes a link 3 pixels straight away offered by a north or west neighbour (or
-   by the east one against the south one), but a pixel offered squared distances 9 and 10 takes
-   the nearer link whatever the orientation.
-   **Shadows**: at the last step a pixel joins only from a link that sees it: an offer is
-   dropped when an obstacle (a pixel outside the non-core body and not a link) hides the
-   pixel from the offered link, and a pixel whose offers are all dropped stays out, whether
-   it has one reached 4-neighbour or several (30 pixels of the captured neighbourhoods with
-   two reached neighbours, 25 of them offering two different links, all hidden, stay edge
-   at the two connectivities, among them two rim pixels of Hong Kong 1973-1977 that turned a
-   78-pixel loop into a bridge; no pixel with an offer seen is lost). The link is hidden
-   when a point of the digital segment between them (``t / n`` of the way) is, whichever way
-   it is rounded, half up or half down, an obstacle or a body pixel not reached at an earlier
-   step (hidden pixels hide in turn) (points 8-adjacent to the link or
-   4-adjacent to the pixel are not tested, except at offset ``(2, 1)``, where both pixels of
-   the midpoint, ``(1, 0)`` and ``(1, 1)``, are: a pixel two rows below a link and one
-   column aside, behind a row of two obstacles, stays edge, Corsica at connectivity 4; nor
-   is a segment whose first step is blocked: along a row or column, when its first pixel
-   is an obstacle; along a diagonal, when the link's 4-neighbour towards the pixel across
-   the offering neighbour's step is one, e.g. (0, 1) for (3, 3) offered by (2, 3): 9 pixels
-   of the captured neighbourhoods that the JRC engine admits, none that it keeps out), and
-   a pixel at (1, 3) offered the link by (0, 3), with (1, 2) not reached, is hidden when
-   (0, 1) is in the body and (0, 2) an obstacle; that test concerns the offer of (0, 3) only:
-   a pixel offered a link at (1, 3) by another neighbour (e.g. by (2, 3) while (0, 3)
-   carries another link) is not hidden by it (7 generated patterns at connectivity 4,
-   identical to the JRC engine in every orientation with it, none of 6000 identical ones
-   changing; with the test on every offer the JRC engine's choice looked orientation
-   dependent). A pixel with two or more reached 4-neighbours also stays out
-   when the segment to the link it takes passes exactly through a corner shared by two
-   diagonally adjacent obstacles on either side of it (at (1, 1) with (0, 1) and (1, 0)
-   obstacles, at (2, 2) with (1, 2) and (2, 1), at (1, 3) with (0, 2) and (1, 1)) coming from
-   a body pixel: the pixel round the corner that the segment crosses before it ((0, 0) at
-   (1, 1), (0, 1) at (1, 3)) is not an obstacle. The JRC engine keeps out the 3 such pixels of
-   the captured neighbourhoods (Hong Kong 2003-2007 at connectivity 8, a random pattern at 4),
-   while it admits about 40 pixels with a single reached neighbour through such corners (at
-   (1, 3) and the like); a segment that only grazes the corner of a wider obstacle (a 2 x 2
-   block of core, or three core pixels at (0, 1), (0, 2) and (1, 1) for (1, 3)) does not keep
-   the pixel out. When the reached
-   4-neighbours of a pixel offer two or more different links, core is a stronger obstacle:
-   a core pixel diagonally next to the link on the segment (its first point at offsets
-   (2, 2), (2, 3) and (3, 3)) hides the pixel from a link offered by the neighbour lying
-   ahead of the pixel along the segment's longer axis (either one on a diagonal), and a
-   diagonal segment whose first step is blocked by core is tested all the same (the
-   exemptions still hold for background and for offers of a single link). A pixel beyond a
-   small lump of core on which two link pixels end, offered both at squared distance 13, or
-   diagonally beyond the end of a core row capping a two-pixel-wide link, thus stays edge in
-   every orientation (the JRC engine admits the pixels through such a corner offered by the
-   neighbour across the longer axis: 4 Hong Kong pixels). A body pixel on the segment not
-   reached before the last step hides like an obstacle: (2, 3) behind core at (0, 1), (0, 2)
-   and (1, 1) stays out when (1, 2) is not reached. These last rules come from two corpora of
-   generated patterns (cores joined by two- to eleven-pixel-wide digital lines and corridors
-   at random slopes, with close parallel lines, holes, bumps and notches): at connectivity 4,
-   50 patterns differing at ``s = 5`` among 60 000 (17 left after them), at connectivity 8, 256 among
-   138 000 (55 left after them), none of the identical ones changing, nor the maps or random patterns.
-   **Fan tip, one orientation**: a pixel with a single reached 4-neighbour, offered a link two
-   rows below it and four columns to its right (array order: rows down, columns right), stays
-   out when it ends a row of a fan of rows grown from a link staircase rising to the right:
-   the pixel three rows above the link and one column right of it is a link pixel too, the
-   pixel diagonally below and right of the pixel is an obstacle, and the pixels two rows below
-   it two and three columns right, one row above it two columns right and three rows above it
-   three columns right were reached at an earlier step. The JRC engine keeps out the 16 such
-   pixels of the corpora and maps (12 generated patterns, Hong Kong 1993-1997, 2003-2007,
-   2008-2012 and 2013-2017 at connectivity 8) and admits the same configuration in the seven
-   other orientations (over 100 pixels of identical generated patterns meet the first three
-   conditions there; a cropped generated pattern has a branch pixel in its first orientation
-   only, a loop pixel in the seven others); without the last four conditions 7 pixels of the
-   maps that it admits would be lost. Fresh generated patterns: 3 fixed, none broken.
-   **Diagonal deadline**: a
-   pixel on a diagonal of the link it is offered (offset ``(a, a)``) by its only reached
-   4-neighbour does not join after step ``2 a + 1`` (it joins at most one step late): a pixel
-   at (1, 1) or (2, 2) reached at step 6 round obstacles stays edge (never admitted by the
-   JRC engine on the captured neighbourhoods, against about 900 admitted at (2, 2) one step
-   late).
-   **Stale offers give way** (a fourth rule of the longer growths): from step 5 on, an offer
-   is stale when its link was already closer than the previous step's limit (the pixel lay
-   in that link's disk a step earlier, and the growth from it arrived late, round
-   obstacles); a pixel whose nearest offer is stale takes instead the nearest offer of any
-   other link within the limit (stale or not), when there is one. At step 5 pixels at (0, 3),
-   (1, 3) and (2, 2) from a link that reach them late thus carry a farther link offered by
-   another neighbour, and the pixels beyond them, in a shadow or on a late diagonal of the
-   first link, join from the second one (Hong Kong pixels that the JRC engine puts in loops
-   and bridges in every orientation of their neighbourhood). Preferring any fresh offer to
-   every stale one instead leaves one more pixel on the maps at each connectivity; applying
-   the rule at step 4 as well loses a pixel on Corsica; at steps 2, 3 and 6 it changes
-   nothing.
-   The four were probed at ``s = 5`` only (larger widths apply them at step 4, at the last
-   step, at every step and from step 5 on). On the captured neighbourhoods (100 random
-   80 x 80 patterns; Corsica and the Hong Kong periods) the loop/bridge region at ``s = 5``
-   then has no differing pixel on the random patterns and 3 missing and 8 extra on the maps
-   at connectivity 8 (1; 4 and 48 with the older margin of 1 in squared distance for the
-   orientation priority; 5 and 1806 without the four rules), none on the random patterns
-   and 1 missing and 2 extra on the maps at connectivity 4 (2; 5 and 57; 7 and 1990). The
-   same growth holds at connectivity 4 (identical at ``s`` = 2, 3 and 4 on Corsica, the Hong
-   Kong periods and random patterns).
-5. **Loop / bridge**: a connected loop/bridge region is a bridge when its pixels are
-   geodesically nearest to at least two core components (``connectivity``-labelled),
-   otherwise a loop. The distance is measured through the whole non-core body (edge,
-   perforation, connector and sticky missing pixels, not only the region; 1 per edge step,
-   sqrt 2 per corner step at connectivity 8, edge steps only at 4), and every pixel takes the core
-   component of its first neighbour in raster order on a shortest path: next to two core
-   components, the one met first among its neighbours; further away, the component carried by
-   the first of its neighbours that lies a step nearer. A connector touching two cores that
-   meet only diagonally at connectivity 4 can thus be a bridge, and a loop on one core whose
-   pixels are as near, through an edge pixel, to a second core lying diagonally next to the
-   first is a bridge in some orientations only (an edge pixel with the first core below it and
-   the second on its right belongs to the second). Measured in the region alone, with ties
-   further inside going to either core, such loops came out wrong in some or all orientations
-   (generated patterns at connectivity 4, 22 to 526 pixels at edge widths 2, 4 and 5; the
-   whole image as the domain instead of the body breaks many identical patterns).
+   The growth is the JRC engine's line-of-sight geodesic distance from the links through the
+   non-core, non-islet body (:func:`_kernels.connector_distance`), at both connectivities
+   through 4-neighbours: every body pixel keeps a *base* (a link, or a body pixel where the
+   path turned round an obstacle) and the path length up to it; a pixel's distance is that
+   length plus its Euclidean distance to the base. A FIFO queue, started with the links'
+   4-neighbours in raster order (north, west, south, east), is worked in rounds: each member
+   is evaluated once, in queue order and in place (a member evaluated earlier in the round is
+   seen by later ones), taking the smallest offer of its 4-neighbours assigned at that moment
+   (ties to the first in the order north, west, south, east): a neighbour whose base sees the
+   pixel offers that base, otherwise the neighbour itself becomes the base (its distance plus
+   one). *Sees*: every pixel of the Bresenham line traced from the base, exact halves rounded
+   away from it, lies in the body (the base left out, the pixel included); core, background
+   and the outside are all obstacles alike. Then each member settles, queueing its untouched
+   body 4-neighbours, when its distance is at most the round's smallest offer, or waits at the
+   tail of the queue, its offer already visible. Offers and the round's minimum are single
+   precision and the settlement test double, as in the engine, so pixels at ``sqrt 2`` settle a
+   round late. A pixel is assigned once and never revised. The region is the links and the
+   pixels at distance at most ``(sigma - 1) sqrt 2`` with ``sigma = (s + 0.98) / sqrt 2`` (single
+   precision: 4.5657864 at ``s = 5``; in plain sight, squared distances up to 2, 6, 12 and 20
+   at ``s`` = 2 to 5). Provenance: this mechanism comes from a clean-room specification, a
+   prose description of the engine's growth written by a separate reader of its GPL sources;
+   this code was written from that description alone (five sessions of black-box probing had
+   approximated it with per-step distance limits and about ten fitted rules, 11 pixels short
+   on the maps at ``s = 5``). With it the engine is identical to the JRC one at edge widths 1
+   to 5 on every map and generated pattern we compare.
+5. **Loop / bridge**: the core components (``connectivity``-labelled) spread their labels
+   breadth-first over the opening (core, edge, perforation and the sticky missing pixels within
+   its reach) and the loop/bridge region, not over branches, every step costing the same
+   (:func:`_kernels.flood_core_labels`: pixels 4-adjacent to core first, then, at connectivity
+   8, diagonal ones; one FIFO queue, neighbours in the order north, west, south, east, then the
+   diagonals, ties to the pixel reached first). A connected loop/bridge region is a bridge
+   when its pixels carry two or more labels (or none), otherwise a loop. A loop on one core
+   whose pixels are as near to a second core lying diagonally next to the first is thus a
+   bridge in some orientations only, as in the JRC engine (this is the engine's own mechanism,
+   from the same clean-room specification as step 4; the earlier emulation, a Dijkstra
+   distance with sqrt 2 corners through the whole non-core body, agreed on every map and
+   generated pattern we compare).
 6. With ``intext``: features in a core-opening (a hole of the core) get ``+100``; background
    there is 100, other enclosed background 220. Background is open (0) when it connects to
    the outside of the map through background and through pixels covered, with their 8
@@ -441,10 +334,12 @@ def _segment(
     islet = islet_x & fg
 
     # 3. opening (core + boundary), split into edge and perforation; the codes so far
-    noncore = np.pad(fg & ~core & ~islet, pad).view(np.uint8)
+    #    (sticky missing pixels within reach belong to the opening, as zones of the core in step 5)
+    noncore = np.pad(fgx & ~core_x & ~islet_x, pad).view(np.uint8)
     near = K.disk_reach((core_p | outer_core | missing_core).view(np.uint8), noncore, r2_core)
     del noncore
-    boundary = near[inner].view(bool)
+    opening_x = near[inner].view(bool)
+    boundary = opening_x & fg
     nesting = _hole_nesting(core_x, connectivity)
     out = np.zeros(fg.shape, np.uint8)
     out[fg] = C.BRANCH
@@ -471,7 +366,7 @@ def _segment(
 
     # 4. skeleton anchored on core (homotopy of the chosen connectivity; the outer core is
     #    thinnable foreground so that structures are not cut by the map border), then
-    #    loop/bridge regions grown from its pixels outside the core within edge_width - 1/2
+    #    loop/bridge regions: body pixels within the connector distance of its pixels outside the core
     body_x = fgx & ~islet_x
     x = np.pad(np.pad(body_x, pad) | outer_core, 1).view(np.uint8).copy()
     anchor = np.pad(core_p | missing_core, 1).view(np.uint8)
@@ -483,32 +378,20 @@ def _segment(
     links = skeleton & ~core_x
     mask = body_x & ~core_x
     if s > 1:
-        limits = K.growth_limits(s)
-        full = len(limits) == s  # the disk takes s steps: diagonal offers and a line-of-sight step
-        longer = len(limits) > s  # s >= 5: orientation priority at step 4, stale offers from 5, shadows at the last one
-        region = K.growing_disks(
-            links,
-            mask,
-            limits,
-            full,
-            sight_steps=int(full),
-            orientation_step=4 if longer else 0,
-            shadows=longer,
-            diagonal_deadline=longer,
-            stale_step=5 if longer else 0,
-            core=core_x,
-        )
+        distance = K.connector_distance(links, mask)
+        region = links | (distance <= K.connector_threshold(s))
+        del distance
     else:
         region = links
 
     # 5. loop or bridge, per connected region
     region_lab, n_region = ndi.label(region, fg_s)
     core_lab, _ = ndi.label(core_x, fg_s)
-    zones = K.influence_zones(core_lab, mask, connectivity == 8)
+    zones = K.flood_core_labels(core_lab, opening_x | region, connectivity == 8)
+    del opening_x
     bridge = np.zeros(n_region + 1, bool)
     if n_region:
         pairs = _unique_pairs(np.stack([region_lab[region], zones[region]], 1))
-        pairs = pairs[pairs[:, 1] > 0]
         bridge = np.bincount(pairs[:, 0], minlength=n_region + 1) >= 2
 
     # loop/bridge codes over the branch/edge/perforation codes (missing data keeps its code)
