@@ -932,6 +932,14 @@ def test_corsica_identical_at_other_parameters(connectivity, edge_width):
     assert_identical(ours(fg, missing, **kwargs), reference(fg, missing, **kwargs))
 
 
+@pytest.mark.parametrize(("connectivity", "edge_width"), [(8, 6), (4, 7), (8, 10)])
+def test_corsica_identical_at_wider_edge_widths(connectivity, edge_width):
+    """Beyond the required widths: the connector threshold departs from s - 1/2 at s = 7."""
+    fg, missing = _corsica()
+    kwargs = {"connectivity": connectivity, "edge_width": edge_width}
+    assert_identical(ours(fg, missing, **kwargs), reference(fg, missing, **kwargs))
+
+
 @pytest.mark.parametrize("source", ["synthetic city", "corsica crop", "hong kong crop"])
 @pytest.mark.parametrize("connectivity", [8, 4])
 @pytest.mark.parametrize("edge_width", [1, 2, 5])
