@@ -124,14 +124,15 @@ def test_random_patterns_identical(seed, connectivity, edge_width, transition, i
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("edge_width", [2, 3, 4])
 def test_random_patterns_identical_at_edge_widths_2_to_4(seed, edge_width):
-    """At edge width 4 every seed needs the diagonal growth steps (3 to 7 pixels differ without)."""
+    """Edge widths 2 to 4 on random patterns (3 to 7 pixels differed at width 4 under an earlier
+    growth model)."""
     fg = random_pattern((150, 150), seed)
     assert_identical(ours(fg, edge_width=edge_width), reference(fg, edge_width=edge_width))
 
 
 def test_growth_does_not_pass_on_from_a_late_diagonal_pixel():
-    """Edge width 5: pixels whose only reached 4-neighbour lies on a diagonal of its link and joined
-    late (after step 2a at offset (a, a)) stay out of the loop/bridge region (2 pixels differ without)."""
+    """Edge width 5: pixels next to a diagonal of a link reached round obstacles stay out of the
+    loop/bridge region (2 pixels differed under an earlier growth model)."""
     fg = random_pattern((48, 48), 6)
     assert_identical(ours(fg, edge_width=5), reference(fg, edge_width=5))
 
@@ -152,9 +153,8 @@ def _assert_oriented_pattern(rows, pixel_at, orientation, connectivity, code=3, 
 
 
 _STALE_OFFERS = {
-    # Hong Kong 2003-2007, reduced: (9, 8), on a diagonal of the link at (7, 6), is reached late
-    # (step 5, round the background at (8, 7)) and takes the link at (11, 5) offered by (10, 8);
-    # (8, 8) then joins at step 6 (it stays a branch, a late diagonal away, without the rule)
+    # Hong Kong 2003-2007, reduced: (9, 8), on a diagonal of the link at (7, 6), lies behind the
+    # background at (8, 7) and is reached from the link at (11, 5) instead; (8, 8) is a loop pixel
     "diagonal": [
         ".................",
         ".................",
@@ -175,9 +175,8 @@ _STALE_OFFERS = {
         "...###########...",
     ],
     # Hong Kong 2013-2017, reduced: a blob with a one-pixel hole, looped round at connectivity 4;
-    # (12, 11), reached late (step 5) from the link at (12, 8) round the hole, takes the link at
-    # (11, 8) offered by (11, 11); (12, 12) then joins at step 6 (in the shadow of the hole seen
-    # from (12, 8), it stays edge without the rule)
+    # (12, 12) lies in the shadow of the hole seen from the link at (12, 8) but in sight of the link
+    # at (11, 8): a loop pixel in an edge (67)
     "ring": [
         ".........................",
         ".........................",
@@ -208,17 +207,8 @@ _STALE_OFFERS = {
 }
 
 
-@pytest.mark.parametrize(("pattern", "connectivity", "pixel", "code"), [("diagonal", 8, 8, 65), ("ring", 4, 12, 67)])
-@pytest.mark.parametrize("transposed", [False, True])
-def test_growth_stale_offer_gives_way_to_another_link(pattern, connectivity, pixel, code, transposed):
-    """Edge width 5: from step 5 on, a pixel whose nearest link reaches it late (it was already
-    within the previous step's limit) takes the offer of another link instead."""
-    _assert_oriented_pattern(_STALE_OFFERS[pattern], (pixel, pixel), 4 if transposed else 0, connectivity, code)
-
-
 # Hong Kong 1973-1977, reduced: two core pixels on the right of a loop; the pixel right of their
-# lower one, (12, 12), is offered at the last step a link above it by (11, 12) and one below it by
-# (13, 12), and the core hides it from both
+# lower one, (12, 12), has a link above it and one below it, and the core hides it from both
 _HIDDEN_FROM_TWO_LINKS = [
     ".........................",
     ".........................",
@@ -248,18 +238,8 @@ _HIDDEN_FROM_TWO_LINKS = [
 ]
 
 
-@pytest.mark.parametrize("orientation", ["as is", "flipped up-down", "transposed"])
-def test_growth_pixel_hidden_from_every_offered_link_stays_out(orientation):
-    """Edge width 5: at the last step a pixel joins only from a link that sees it, also when two
-    reached neighbours offer it two links (it joined when only pixels with a single offering
-    neighbour were tested)."""
-    turn = {"as is": 0, "flipped up-down": 1, "transposed": 4}[orientation]
-    _assert_oriented_pattern(_HIDDEN_FROM_TWO_LINKS, (12, 12), turn, connectivity=8)
-
-
-# Hong Kong 2003-2007, reduced: two diagonal core pixels (7, 7) and (8, 6); at the last step
-# (7, 5) is offered the link (7, 9) by (7, 6), hidden by the core, and the link (8, 8) by (8, 5),
-# whose segment runs through the corner between the two core pixels
+# Hong Kong 2003-2007, reduced: two diagonal core pixels (7, 7) and (8, 6); (7, 5) is hidden by the
+# core from the link (7, 9), and its line to the link (8, 8) runs through the corner between them
 _THROUGH_A_CORNER = [
     "......................",
     "..............#######.",
@@ -280,16 +260,9 @@ _THROUGH_A_CORNER = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_with_two_offers_stays_out_through_a_corner_of_two_obstacles(orientation):
-    """Edge width 5: at the last step a pixel with two reached neighbours does not join from a
-    link whose segment passes exactly through the corner between two diagonal obstacles."""
-    _assert_oriented_pattern(_THROUGH_A_CORNER, (7, 5), orientation, connectivity=8)
-
-
 # Generated pattern (targeted corpus, reduced): a link row ends at (7, 8) on three core pixels
-# (6, 9), (7, 9) and (7, 10); the segment to (6, 11), offered by (7, 11) and (6, 10) at the last
-# step, passes the corner between (6, 9) and (7, 10), which (7, 9) fills: no gap, the pixel joins
+# (6, 9), (7, 9) and (7, 10); the line to (6, 11) passes the corner between (6, 9) and (7, 10),
+# which (7, 9) fills: the pixel joins
 _PAST_A_FILLED_CORNER = [
     ".................",
     "......#######....",
@@ -309,16 +282,8 @@ _PAST_A_FILLED_CORNER = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_joins_past_the_corner_of_a_wider_obstacle(orientation):
-    """Edge width 5: the corner rule needs a diagonal gap; a segment passing the corner of an
-    obstacle whose third pixel fills the gap does not keep the pixel out."""
-    _assert_oriented_pattern(_PAST_A_FILLED_CORNER, (6, 11), orientation, connectivity=8, code=67)
-
-
 # Generated pattern (targeted corpus, reduced): a link staircase ends at (7, 8) on three core
-# pixels (8, 8), (8, 9) and (9, 8); (9, 9), hidden by them, is not reached before the last step
-# and hides (10, 10) in turn, offered the link (7, 8) at the last step by (9, 10) and (10, 9)
+# pixels (8, 8), (8, 9) and (9, 8); (9, 9) and (10, 10) behind them are hidden from the link (7, 8)
 _HIDDEN_BEHIND_A_HIDDEN_PIXEL = [
     "#................",
     ".#......##.......",
@@ -339,16 +304,9 @@ _HIDDEN_BEHIND_A_HIDDEN_PIXEL = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_behind_a_pixel_not_yet_reached_stays_out(orientation):
-    """Edge width 5: at the last step a segment point in the body that was not reached at an
-    earlier step hides the pixel like an obstacle."""
-    _assert_oriented_pattern(_HIDDEN_BEHIND_A_HIDDEN_PIXEL, (10, 10), orientation, connectivity=8)
-
-
 # Corsica at connectivity 4, reduced: a link column ends on a row of core pixels (15, 8)-(15, 10);
-# the pixel below the row's end, (16, 10), is offered at the last step the link (14, 7) by (16, 9)
-# and the link (14, 9) by (16, 11), two rows up and one column left of it with the core row between
+# the pixel below the row's end, (16, 10), is hidden from the links (14, 7) and (14, 9), the latter
+# two rows up and one column left of it with the core row between
 _HIDDEN_BEHIND_TWO_PIXELS = [
     ".......###########.",
     "..........#........",
@@ -375,17 +333,10 @@ _HIDDEN_BEHIND_TWO_PIXELS = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_two_rows_from_its_link_behind_two_obstacles_stays_out(orientation):
-    """Edge width 5: a pixel at offset (2, 1) from a link does not see it when both pixels next to
-    the link towards it, (1, 0) and (1, 1), are obstacles (the segment runs between them)."""
-    _assert_oriented_pattern(_HIDDEN_BEHIND_TWO_PIXELS, (16, 10), orientation, connectivity=4)
-
-
 # Generated pattern (connectivity 4), reduced: a blob too narrow for core but for the three core
 # pixels (6, 11), (7, 10), (7, 11); the skeleton from the loop below ends on them with the link
-# pixels (7, 12) and (8, 11). The pixel (5, 9) is offered at the last step (7, 12) by (5, 10) and
-# (8, 11) by (6, 9), both at squared distance 13, each segment starting through a core corner
+# pixels (7, 12) and (8, 11). The pixel (5, 9), at squared distance 13 from both, is hidden from
+# each by a core corner
 _BEHIND_A_CORE_CORNER = [
     "......................",
     "........#######.......",
@@ -408,16 +359,9 @@ _BEHIND_A_CORE_CORNER = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_offered_two_links_stays_out_behind_a_core_corner(orientation):
-    """Edge width 5: at the last step a pixel whose neighbours offer two different links does not
-    join from a link whose segment starts through a core pixel diagonally next to the link."""
-    _assert_oriented_pattern(_BEHIND_A_CORE_CORNER, (5, 9), orientation, connectivity=4)
-
-
 # Generated pattern (connectivity 4), reduced: a two-pixel-wide link column ends on the core row
-# (6, 10)-(6, 12); the pixel (5, 10) above the row is offered at the last step (7, 11) by (5, 9)
-# (hidden) and (7, 12) by (5, 11), on a diagonal whose first step is blocked by the core
+# (6, 10)-(6, 12); the pixel (5, 10) above the row is hidden from the link (7, 11) and lies on a
+# diagonal of the link (7, 12) whose first step is blocked by the core
 _BEYOND_A_CORE_ROW = [
     ".......................",
     ".......#########.......",
@@ -440,16 +384,9 @@ _BEYOND_A_CORE_ROW = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_offered_two_links_stays_out_beyond_a_core_row(orientation):
-    """Edge width 5: a pixel whose neighbours offer two different links does not join from a link
-    on its diagonal when the core blocks the first step of that diagonal."""
-    _assert_oriented_pattern(_BEYOND_A_CORE_ROW, (5, 10), orientation, connectivity=4)
-
-
 # Generated pattern (connectivity 4), reduced: the pixel (11, 12) above the hole (12, 12)-(12, 14)
-# is offered the link (14, 13), three rows down and one column right, by its west neighbour, and
-# the link (13, 15), hidden by the hole, by its east neighbour (11, 13), the pixel above that link
+# sees the link (14, 13), three rows down and one column right, past the hole's end, while the link
+# (13, 15) is hidden from it by the hole
 _OFFERED_FROM_THE_SIDE = [
     ".........................",
     "........#########........",
@@ -477,8 +414,8 @@ _OFFERED_FROM_THE_SIDE = [
 
 
 # Generated pattern (connectivity 4), cropped: the pixel (9, 9) ends a row of the fan of rows grown
-# from a link staircase rising to the right; it is offered at the last step only the link at
-# (11, 13), two rows down and four columns right, by (9, 10)
+# from a link staircase rising to the right, two rows up and four columns left of the link at
+# (11, 13): a branch pixel in this orientation, a loop pixel in the seven others
 _UPPER_LEFT_FAN_TIP = [
     "##################.",
     "###################",
@@ -502,26 +439,9 @@ _UPPER_LEFT_FAN_TIP = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_fan_tip_up_and_left_of_its_link_stays_out_in_one_orientation(orientation):
-    """Edge width 5: the reference keeps out the tip of a fan row offered a link two rows down and
-    four columns right of it (a branch pixel), and admits it in the seven other orientations."""
-    _assert_oriented_pattern(
-        _UPPER_LEFT_FAN_TIP, (9, 9), orientation, connectivity=4, code=1 if orientation == 0 else 65
-    )
-
-
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_at_1_3_offered_from_the_side_sees_its_link(orientation):
-    """Edge width 5: the shadow test of a pixel at offset (1, 3) from a link, behind an obstacle
-    at (0, 2), concerns the offer of its neighbour (0, 3) only: offered by (2, 3) it joins."""
-    _assert_oriented_pattern(_OFFERED_FROM_THE_SIDE, (11, 12), orientation, connectivity=4, code=67)
-
-
 # Generated pattern (connectivity 4), reduced: links end on the core pixels (6, 11)-(6, 13),
-# (7, 11), (7, 12); the pixel (5, 12) above them is offered the link (8, 11) by its west neighbour
-# (the segment crosses the corner at the middle of the core block (6, 11)-(7, 12)) and the link
-# (8, 14), hidden, by its east neighbour
+# (7, 11), (7, 12); the line from the pixel (5, 12) above them to the link (8, 11) crosses the
+# corner at the middle of the core block (6, 11)-(7, 12); the pixel is a loop pixel in an edge
 _THROUGH_A_BLOCK_CORNER = [
     ".........................",
     "........#########........",
@@ -544,13 +464,6 @@ _THROUGH_A_BLOCK_CORNER = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_growth_pixel_with_two_offers_joins_through_a_corner_inside_a_block(orientation):
-    """Edge width 5: a segment through a corner shared by four obstacles is not a pinch between two
-    diagonal obstacles: the pixel joins from that link."""
-    _assert_oriented_pattern(_THROUGH_A_BLOCK_CORNER, (5, 12), orientation, connectivity=4, code=67)
-
-
 # Generated pattern (connectivity 4, edge width 2), reduced: a one-pixel core ring (rows and columns
 # 3-9) round a background pixel, and a single core pixel (10, 10) diagonal to the ring's corner
 # (another 4-connected core component); the hole pixel (8, 8) next to the corner lies within reach
@@ -571,15 +484,6 @@ _PERFORATION_ACROSS_A_RING_CORNER = [
     "........#####.",
     "..............",
 ]
-
-
-@pytest.mark.parametrize("orientation", range(8))
-def test_core_beyond_the_wall_of_a_hole_does_not_make_its_pixels_edge(orientation):
-    """Connectivity 4, edge width 2: a boundary pixel in a hole of a core component is perforation
-    when the only other core component within reach lies outside the hole (beyond its wall)."""
-    _assert_oriented_pattern(
-        _PERFORATION_ACROSS_A_RING_CORNER, (8, 8), orientation, connectivity=4, code=105, edge_width=2
-    )
 
 
 # Generated pattern (connectivity 4, edge width 2), reduced: a core ring round a large hole, with a
@@ -624,13 +528,39 @@ _EDGE_ACROSS_A_PENINSULA_TIP = [
 ]
 
 
-@pytest.mark.parametrize("orientation", range(8))
-def test_core_island_in_the_hole_makes_its_pixels_edge_across_a_peninsula(orientation):
-    """Connectivity 4, edge width 2: a core component inside a hole makes the boundary pixels within
-    its reach edge even when the enclosing core component lies between them (no line of sight)."""
-    _assert_oriented_pattern(
-        _EDGE_ACROSS_A_PENINSULA_TIP, (12, 21), orientation, connectivity=4, code=103, edge_width=2
-    )
+# Each probe: (rows, the pixel, orientations tested, connectivity, the reference's code of the pixel
+# per orientation or for all, edge width). Found while the growth was still emulated by fitted
+# rules, each one pins a place where the connector distance (a base turning round obstacles, the
+# line of sight traced from the base, the queue order) decides the pixel's class.
+_ALL = tuple(range(8))
+ORIENTED_PROBES = {
+    "late diagonal takes another link (Hong Kong 2003-2007)": (_STALE_OFFERS["diagonal"], (8, 8), (0, 4), 8, 65, 5),
+    "pixel round a hole takes another link (Hong Kong 2013-2017)": (_STALE_OFFERS["ring"], (12, 12), (0, 4), 4, 67, 5),
+    "hidden from both offered links (Hong Kong 1973-1977)": (_HIDDEN_FROM_TWO_LINKS, (12, 12), (0, 1, 4), 8, 3, 5),
+    "segment through the corner of two diagonal core pixels": (_THROUGH_A_CORNER, (7, 5), _ALL, 8, 3, 5),
+    "segment past a filled corner": (_PAST_A_FILLED_CORNER, (6, 11), _ALL, 8, 67, 5),
+    "behind a hidden pixel": (_HIDDEN_BEHIND_A_HIDDEN_PIXEL, (10, 10), _ALL, 8, 3, 5),
+    "two rows from its link behind two obstacles (Corsica)": (_HIDDEN_BEHIND_TWO_PIXELS, (16, 10), _ALL, 4, 3, 5),
+    "two links behind a core corner": (_BEHIND_A_CORE_CORNER, (5, 9), _ALL, 4, 3, 5),
+    "two links beyond a core row": (_BEYOND_A_CORE_ROW, (5, 10), _ALL, 4, 3, 5),
+    "fan tip, one orientation": (_UPPER_LEFT_FAN_TIP, (9, 9), _ALL, 4, (1, 65, 65, 65, 65, 65, 65, 65), 5),
+    "at (1, 3) offered from the side": (_OFFERED_FROM_THE_SIDE, (11, 12), _ALL, 4, 67, 5),
+    "through a corner inside a core block": (_THROUGH_A_BLOCK_CORNER, (5, 12), _ALL, 4, 67, 5),
+    "perforation across a ring corner": (_PERFORATION_ACROSS_A_RING_CORNER, (8, 8), _ALL, 4, 105, 2),
+    "edge across a peninsula tip": (_EDGE_ACROSS_A_PENINSULA_TIP, (12, 21), _ALL, 4, 103, 2),
+}
+
+
+@pytest.mark.parametrize(
+    ("probe", "orientation"),
+    [(name, o) for name, (_, _, orientations, *_) in ORIENTED_PROBES.items() for o in orientations],
+)
+def test_oriented_probe_identical(probe, orientation):
+    """Each reduced map or generated pattern, in the orientations listed, gives its pixel the listed
+    class in the reference, and ours is identical."""
+    rows, pixel_at, _, connectivity, code, edge_width = ORIENTED_PROBES[probe]
+    code = code[orientation] if isinstance(code, tuple) else code
+    _assert_oriented_pattern(rows, pixel_at, orientation, connectivity, code, edge_width)
 
 
 @pytest.mark.parametrize(("branch", "extension", "upper_link"), [(1, 0, 3), (2, 0, 67), (2, 1, 3), (1, 1, 67)])
@@ -710,7 +640,7 @@ _LOOP_NEAR_A_DIAGONAL_CORE = [
 
 
 @pytest.mark.parametrize(("orientation", "expected"), [(0, 35), (1, 67), (2, 35), (4, 67), (7, 35)])
-def test_loop_bridge_zones_run_through_the_body_with_ties_to_the_first_neighbour(orientation, expected):
+def test_loop_bridge_zones_tie_to_the_core_met_first(orientation, expected):
     """Edge width 2, connectivity 4: the edge pixel (4, 11) between the U's arm (below) and the
     single core pixel (on its right) belongs to the core met first in raster order, and so does
     the loop pixel beside it, one step further: the loop is a bridge (code 35 at its pixel

@@ -314,8 +314,25 @@ def _sees(body, by, bx, y, x):
     return True
 
 
-_N4Y = np.array([-1, 0, 1, 0], np.int64)  # north, west, south, east
-_N4X = np.array([0, -1, 0, 1], np.int64)
+#: Neighbour offsets in the JRC engine's queue order: north, west, south, east, then the diagonals
+#: north-west, north-east, south-west, south-east.
+_NWSE_DY = np.array([-1, 0, 1, 0, -1, -1, 1, 1], np.int64)
+_NWSE_DX = np.array([0, -1, 0, 1, -1, 1, -1, 1], np.int64)
+
+
+@nb.njit(cache=True)
+def _queue_body_neighbours(body, touched, queue, head, count, y, x):
+    """Append the untouched ``body`` 4-neighbours of ``(y, x)`` (north, west, south, east) to the
+    circular ``queue`` holding ``count`` pixels from ``head``, marking them; returns the new count."""
+    h, w = body.shape
+    for j in range(4):
+        yy = y + _NWSE_DY[j]
+        xx = x + _NWSE_DX[j]
+        if 0 <= yy < h and 0 <= xx < w and body[yy, xx] and not touched[yy, xx]:
+            touched[yy, xx] = True
+            queue[(head + count) % queue.size] = yy * w + xx
+            count += 1
+    return count
 
 
 @nb.njit(cache=True)
@@ -337,13 +354,7 @@ def _connector_distance(seed, body, queue):
     for y in range(h):
         for x in range(w):
             if seed[y, x]:
-                for j in range(4):
-                    yy = y + _N4Y[j]
-                    xx = x + _N4X[j]
-                    if 0 <= yy < h and 0 <= xx < w and body[yy, xx] and not touched[yy, xx]:
-                        touched[yy, xx] = True
-                        queue[(head + count) % cap] = yy * w + xx
-                        count += 1
+                count = _queue_body_neighbours(body, touched, queue, head, count, y, x)
     while count > 0:
         members = count
         smallest = np.float32(np.inf)
@@ -358,8 +369,8 @@ def _connector_distance(seed, body, queue):
             best_vx = 0
             best_b = np.float32(0.0)
             for j in range(4):
-                ny = y + _N4Y[j]
-                nx = x + _N4X[j]
+                ny = y + _NWSE_DY[j]
+                nx = x + _NWSE_DX[j]
                 if not (0 <= ny < h and 0 <= nx < w and assigned[ny, nx]):
                     continue
                 by = ny - vy[ny, nx]
@@ -387,14 +398,8 @@ def _connector_distance(seed, body, queue):
             if np.sqrt(float(vy[y, x] ** 2 + vx[y, x] ** 2)) + float(b[y, x]) > float(smallest):
                 queue[(head + count) % cap] = p  # pending
                 count += 1
-                continue
-            for j in range(4):
-                yy = y + _N4Y[j]
-                xx = x + _N4X[j]
-                if 0 <= yy < h and 0 <= xx < w and body[yy, xx] and not touched[yy, xx]:
-                    touched[yy, xx] = True
-                    queue[(head + count) % cap] = yy * w + xx
-                    count += 1
+            else:
+                count = _queue_body_neighbours(body, touched, queue, head, count, y, x)
     out = np.full((h, w), np.inf, np.float32)
     for y in range(h):
         for x in range(w):
@@ -431,10 +436,6 @@ def flood_core_labels(core_lab: np.ndarray, domain: np.ndarray, conn8: bool) -> 
     return _flood_core_labels(core_lab, np.ascontiguousarray(domain, dtype=bool), conn8, labels, queue)
 
 
-_FLOOD_DY = np.array([-1, 0, 1, 0, -1, -1, 1, 1], np.int64)  # N W S E NW NE SW SE
-_FLOOD_DX = np.array([0, -1, 0, 1, -1, 1, -1, 1], np.int64)
-
-
 @nb.njit(cache=True)
 def _flood_core_labels(core_lab, domain, conn8, out, queue):
     h, w = domain.shape
@@ -450,8 +451,8 @@ def _flood_core_labels(core_lab, domain, conn8, out, queue):
                 if core_lab[y, x] <= 0:
                     continue
                 for k in range(first, last):
-                    yy = y + _FLOOD_DY[k]
-                    xx = x + _FLOOD_DX[k]
+                    yy = y + _NWSE_DY[k]
+                    xx = x + _NWSE_DX[k]
                     if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
                         out[yy, xx] = core_lab[y, x]
                         queue[n] = yy * w + xx
@@ -464,8 +465,8 @@ def _flood_core_labels(core_lab, domain, conn8, out, queue):
         y = p // w
         x = p % w
         for k in range(n_dir):
-            yy = y + _FLOOD_DY[k]
-            xx = x + _FLOOD_DX[k]
+            yy = y + _NWSE_DY[k]
+            xx = x + _NWSE_DX[k]
             if 0 <= yy < h and 0 <= xx < w and domain[yy, xx] and out[yy, xx] == 0:
                 out[yy, xx] = out[y, x]
                 queue[n] = yy * w + xx
